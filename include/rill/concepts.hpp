@@ -1,0 +1,83 @@
+/// \file
+/// The requirements on cursors and streams, and the traits derived from them.
+#pragma once
+
+#include <rill/result.hpp>
+
+#include <concepts>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+
+/// A run in progress: `next()` gives the next item, or an empty optional at the end.
+template <class C>
+concept cursor = std::movable<C> && requires(C& c) {
+    typename C::value_type;
+    { c.next() } -> std::same_as<std::optional<result<typename C::value_type>>>;
+};
+
+namespace detail {
+template <class S>
+concept opens = requires(S&& s) {
+    { std::forward<S>(s).open() } -> cursor;
+};
+template <class S>
+concept declares_one_shot = requires { requires std::remove_cvref_t<S>::one_shot; };
+} // namespace detail
+
+/// Any rill stream: a description with a `value_type` whose `open()` starts a run.
+template <class S>
+concept any_stream = requires { typename std::remove_cvref_t<S>::value_type; } &&
+    (detail::opens<const std::remove_cvref_t<S>&> || detail::opens<std::remove_cvref_t<S>&&>);
+
+/// A stream that can be run any number of times: copyable, openable through a
+/// const reference, and not a one-shot source (a channel, an input-only range).
+template <class S>
+concept replayable_stream = any_stream<S> && std::copy_constructible<std::remove_cvref_t<S>> &&
+    detail::opens<const std::remove_cvref_t<S>&> && !detail::declares_one_shot<S>;
+
+/// A stream whose items are `result<T>`.
+template <class S, class T>
+concept stream_of = any_stream<S> && std::same_as<typename std::remove_cvref_t<S>::value_type, T>;
+
+/// The `T` of a stream of `result<T>`.
+template <class S>
+using value_t = typename std::remove_cvref_t<S>::value_type;
+
+/// The cursor type a stream's run uses when opened from an `S` (an lvalue opens a copy).
+template <class S>
+using cursor_t = decltype(std::declval<S>().open());
+
+namespace detail {
+
+/// True when any of the streams is one-shot: an operator over them is one-shot too.
+template <class... S>
+inline constexpr bool any_one_shot = (declares_one_shot<S> || ...);
+
+template <class T>
+inline constexpr bool dependent_false = false;
+
+/// `const M&` when `Self` is an lvalue, `M&&` when it is an rvalue: how a run
+/// started from `Self` takes the member `M` (an lvalue description is copied).
+template <class Self, class M>
+using like_t = std::conditional_t<std::is_lvalue_reference_v<Self>, const M&, M&&>;
+
+template <class Self, class M>
+constexpr like_t<Self, M> fwd_like(M& m) noexcept {
+    return static_cast<like_t<Self, M>>(m);
+}
+
+/// The ways of making items, kept out of line of the hot path's syntax.
+template <class T, class... Args>
+constexpr std::optional<result<T>> ok(Args&&... args) {
+    return std::optional<result<T>>(std::in_place, tl::in_place, std::forward<Args>(args)...);
+}
+template <class T>
+constexpr std::optional<result<T>> fail(err_info&& e) {
+    return std::optional<result<T>>(std::in_place, tl::unexpect, std::move(e));
+}
+
+} // namespace detail
+} // namespace rill

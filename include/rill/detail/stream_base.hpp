@@ -1,0 +1,80 @@
+/// \file
+/// The interface every rill stream shares: `open()` in its lvalue and rvalue
+/// forms, and `begin()`/`end()` so that a stream is an input range.
+#pragma once
+
+#include <rill/concepts.hpp>
+
+#include <cstddef>
+#include <iterator>
+#include <optional>
+#include <utility>
+
+namespace rill {
+
+/// The iterator of a run: owns the cursor and the current item. Each `begin()`
+/// starts a fresh run and pulls its first item.
+template <cursor C>
+class stream_iterator {
+public:
+    using value_type = result<typename C::value_type>;
+    using reference = value_type&;
+    using difference_type = std::ptrdiff_t;
+    using iterator_concept = std::input_iterator_tag;
+    using iterator_category = std::input_iterator_tag;
+
+    stream_iterator() = default;
+    explicit stream_iterator(C c) : cursor_(std::move(c)) { item_ = cursor_->next(); }
+
+    stream_iterator(stream_iterator&&) = default;
+    stream_iterator& operator=(stream_iterator&&) = default;
+
+    reference operator*() const { return *item_; }
+    value_type* operator->() const { return &*item_; }
+
+    stream_iterator& operator++() {
+        item_ = cursor_->next();
+        return *this;
+    }
+    void operator++(int) { ++*this; }
+
+    friend bool operator==(const stream_iterator& it, std::default_sentinel_t) noexcept { return !it.item_; }
+
+private:
+    std::optional<C> cursor_;
+    mutable std::optional<value_type> item_;
+};
+
+namespace detail {
+template <class Self>
+concept can_start = requires(Self&& self) { std::remove_cvref_t<Self>::start(std::forward<Self>(self)); };
+} // namespace detail
+
+/// Base of every stream type `D`: `D` provides `static auto start(Self&& self)`
+/// (constrained on what it needs) and this gives it `open()`, `begin()`, `end()`.
+template <class D>
+class stream_base {
+public:
+    /// Starts a run over a copy of this description: the stream stays reusable.
+    template <class Self = D>
+        requires detail::can_start<const Self&>
+    constexpr auto open() const& {
+        return D::start(static_cast<const D&>(*this));
+    }
+    /// Starts a run that takes this description's state (no copy).
+    template <class Self = D>
+        requires detail::can_start<Self&&>
+    constexpr auto open() && {
+        return D::start(static_cast<D&&>(*this));
+    }
+
+    /// Starts a fresh run and pulls its first item.
+    template <class Self = D>
+        requires detail::can_start<const Self&>
+    auto begin() const {
+        return stream_iterator<decltype(D::start(std::declval<const D&>()))>(open());
+    }
+    std::default_sentinel_t end() const noexcept { return {}; }
+};
+
+} // namespace rill

@@ -1,0 +1,117 @@
+/// \file
+/// `from(range)`: a stream over a std or range-v3 range.
+#pragma once
+
+#include <rill/detail/stream_base.hpp>
+
+#include <cstddef>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <ranges>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+namespace detail {
+
+/// How `from` holds its range: a pointer for an lvalue (as `views::all` refers),
+/// a shared pointer for an rvalue (copies of the stream share it).
+template <class R, bool Owned>
+struct range_holder;
+
+template <class R>
+struct range_holder<R, false> {
+    R* range;
+    R& get() const noexcept { return *range; }
+};
+
+template <class R>
+struct range_holder<R, true> {
+    // Ranges that can be iterated through const are shared immutably; the few
+    // that cannot (a caching filter view, an istream view) are shared mutably.
+    using stored = std::conditional_t<std::ranges::range<const R>, const R, R>;
+    std::shared_ptr<stored> range;
+    stored& get() const noexcept { return *range; }
+};
+
+} // namespace detail
+
+/// A stream over the elements of a range: `T` elements become Ok items,
+/// `result<T>` elements are taken as they are.
+template <class R, bool Owned>
+class from_stream : public stream_base<from_stream<R, Owned>> {
+    using holder = detail::range_holder<R, Owned>;
+    using range_ref = decltype(std::declval<const holder&>().get());
+    using iterator = std::ranges::iterator_t<std::remove_reference_t<range_ref>>;
+    using sentinel = std::ranges::sentinel_t<std::remove_reference_t<range_ref>>;
+    using element = std::remove_cvref_t<std::iter_reference_t<iterator>>;
+
+public:
+    using value_type = unwrap_result_t<element>;
+    /// An input-only range cannot be restarted: the stream runs once.
+    static constexpr bool one_shot = !std::ranges::forward_range<std::remove_reference_t<range_ref>>;
+
+    explicit from_stream(holder h) : holder_(std::move(h)) {}
+
+    class cursor {
+    public:
+        using value_type = from_stream::value_type;
+
+        explicit cursor(holder h) : holder_(std::move(h)) {
+            auto& r = holder_.get();
+            it_ = std::ranges::begin(r);
+            end_ = std::ranges::end(r);
+        }
+
+        std::optional<result<value_type>> next() {
+            if (it_ == end_) return std::nullopt;
+            auto out = make(*it_); // before ++: an input iterator may reuse its element
+            ++it_;
+            ++index_;
+            return out;
+        }
+
+    private:
+        template <class E>
+        std::optional<result<value_type>> make(E&& e) {
+            if constexpr (is_result_v<element>) {
+                if (!e.has_value()) {
+                    auto out = detail::fail<value_type>(err_info(std::forward<E>(e).error()));
+                    detail::stamp(*out, "from", index_);
+                    return out;
+                }
+                return detail::ok<value_type>(*std::forward<E>(e));
+            } else {
+                return detail::ok<value_type>(std::forward<E>(e));
+            }
+        }
+
+        holder holder_;
+        iterator it_{};
+        sentinel end_{};
+        std::size_t index_ = 0;
+    };
+
+    template <class Self>
+    static cursor start(Self&& self) { return cursor(self.holder_); }
+
+private:
+    holder holder_;
+};
+
+/// A stream over `range`: an lvalue range is referred to (it must outlive every
+/// run), an rvalue range is moved into storage that copies of the stream share.
+template <std::ranges::input_range R>
+auto from(R&& range) {
+    using Rd = std::remove_cvref_t<R>;
+    if constexpr (std::is_lvalue_reference_v<R>) {
+        using Rr = std::remove_reference_t<R>;
+        return from_stream<Rr, false>(detail::range_holder<Rr, false>{std::addressof(range)});
+    } else {
+        using holder = detail::range_holder<Rd, true>;
+        return from_stream<Rd, true>(holder{std::make_shared<typename holder::stored>(std::move(range))});
+    }
+}
+
+} // namespace rill

@@ -1,0 +1,234 @@
+/// \file
+/// `generator<T>`, a coroutine that yields items, and `generate(factory)`, the
+/// replayable stream that calls `factory()` anew for every run.
+///
+/// g++ 12 miscompiles `co_yield` of a braced temporary or of a conditional
+/// expression of class type (the temporary is destroyed twice). Yield errors
+/// through a function call, `co_yield rill::err("CODE", "message")`, or a named
+/// local; see docs/sources.md.
+#pragma once
+
+#include <rill/detail/stream_base.hpp>
+#include <rill/pipe.hpp>
+
+#include <atomic>
+#include <coroutine>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <new>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+namespace detail {
+
+/// Memory reserved next to a run's copy of the factory, offered to the first
+/// coroutine frame the factory creates on this thread, so that a run of
+/// `generate` allocates once: closure and frame in one block.
+struct frame_arena {
+    void* memory = nullptr;
+    std::size_t size = 0;
+    std::size_t wanted = 0; // the size a frame asked for, when it did not fit
+};
+
+inline thread_local frame_arena* current_frame_arena = nullptr;
+
+// Every frame starts with a header saying whether it lives in an arena (freed
+// with its block) or on its own (freed here).
+inline constexpr std::size_t frame_header = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+
+inline void* allocate_frame(std::size_t n) {
+    if (frame_arena* a = current_frame_arena) {
+        current_frame_arena = nullptr; // only the first frame may use it
+        if (n + frame_header <= a->size) {
+            *static_cast<bool*>(a->memory) = true;
+            return static_cast<std::byte*>(a->memory) + frame_header;
+        }
+        a->wanted = n + frame_header;
+    }
+    void* p = ::operator new(n + frame_header);
+    *static_cast<bool*>(p) = false;
+    return static_cast<std::byte*>(p) + frame_header;
+}
+
+inline void free_frame(void* frame) noexcept {
+    void* p = static_cast<std::byte*>(frame) - frame_header;
+    if (!*static_cast<bool*>(p)) ::operator delete(p);
+}
+
+} // namespace detail
+
+/// A coroutine that produces the items of a run: `co_yield` a `T`, a
+/// `result<T>` or `rill::err(code, message)`. Use it through `generate`.
+template <class T>
+class generator {
+public:
+    using value_type = T;
+
+    struct promise_type {
+        std::optional<result<T>> item;
+        std::exception_ptr error;
+
+        generator get_return_object() noexcept {
+            return generator(std::coroutine_handle<promise_type>::from_promise(*this));
+        }
+        std::suspend_always initial_suspend() const noexcept { return {}; }
+        std::suspend_always final_suspend() const noexcept { return {}; }
+
+        template <class U>
+            requires std::is_constructible_v<result<T>, U&&>
+        std::suspend_always yield_value(U&& value) noexcept(std::is_nothrow_constructible_v<result<T>, U&&>) {
+            item.emplace(std::forward<U>(value));
+            return {};
+        }
+        void return_void() const noexcept {}
+        void unhandled_exception() noexcept { error = std::current_exception(); }
+
+        static void* operator new(std::size_t n) { return detail::allocate_frame(n); }
+        static void operator delete(void* p) noexcept { detail::free_frame(p); }
+    };
+
+    using handle = std::coroutine_handle<promise_type>;
+
+    generator(generator&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+    generator& operator=(generator o) noexcept {
+        std::swap(h_, o.h_);
+        return *this;
+    }
+    ~generator() {
+        if (h_) h_.destroy();
+    }
+
+    /// Gives up ownership of the frame.
+    handle release() noexcept { return std::exchange(h_, {}); }
+
+    /// Resumes the coroutine: its next item, or an empty optional when it has
+    /// returned. An exception the coroutine let escape is rethrown here.
+    static std::optional<result<T>> resume(handle h) {
+        if (h.done()) return std::nullopt;
+        h.resume();
+        auto& p = h.promise();
+        if (p.error) std::rethrow_exception(std::exchange(p.error, nullptr));
+        if (h.done()) return std::nullopt;
+        std::optional<result<T>> out = std::move(p.item);
+        p.item.reset();
+        return out;
+    }
+
+private:
+    explicit generator(handle h) noexcept : h_(h) {}
+    handle h_;
+};
+
+namespace detail {
+template <class G>
+struct generator_value;
+template <class T>
+struct generator_value<generator<T>> {
+    using type = T;
+};
+} // namespace detail
+
+/// A replayable stream whose every run calls a copy of `factory` to make a new
+/// `generator<T>`. The run owns that copy at a stable address, so a coroutine
+/// lambda's captures (`[&]` or `[x]`) stay valid for the whole run.
+template <class F>
+class generate_stream : public stream_base<generate_stream<F>> {
+    using gen = std::invoke_result_t<F&>;
+
+public:
+    using value_type = typename detail::generator_value<gen>::type;
+
+    explicit generate_stream(F f) : f_(std::move(f)) {}
+
+    class cursor {
+        static_assert(alignof(F) <= detail::frame_header, "rill::generate: over-aligned factories are not supported");
+        static constexpr std::size_t closure_bytes =
+            (sizeof(F) + detail::frame_header - 1) / detail::frame_header * detail::frame_header;
+        // The frame size the last run needed: the next run reserves it up front.
+        static inline std::atomic<std::size_t> frame_hint{0};
+
+    public:
+        using value_type = generate_stream::value_type;
+
+        template <class G>
+        explicit cursor(G&& f) {
+            const std::size_t reserve = frame_hint.load(std::memory_order_relaxed);
+            block_ = ::operator new(closure_bytes + reserve);
+            try {
+                fn_ = ::new (block_) F(std::forward<G>(f));
+            } catch (...) {
+                ::operator delete(block_);
+                throw;
+            }
+            detail::frame_arena arena{static_cast<std::byte*>(block_) + closure_bytes, reserve, 0};
+            detail::current_frame_arena = &arena;
+            struct clear_arena {
+                ~clear_arena() { detail::current_frame_arena = nullptr; }
+            } guard;
+            try {
+                h_ = std::invoke(*fn_).release();
+            } catch (...) {
+                fn_->~F();
+                ::operator delete(block_);
+                throw;
+            }
+            if (arena.wanted) frame_hint.store(arena.wanted, std::memory_order_relaxed);
+        }
+
+        cursor(cursor&& o) noexcept
+            : block_(std::exchange(o.block_, nullptr)), fn_(std::exchange(o.fn_, nullptr)),
+              h_(std::exchange(o.h_, {})), index_(o.index_) {}
+        cursor& operator=(cursor o) noexcept {
+            std::swap(block_, o.block_);
+            std::swap(fn_, o.fn_);
+            std::swap(h_, o.h_);
+            std::swap(index_, o.index_);
+            return *this;
+        }
+        ~cursor() {
+            if (h_) h_.destroy(); // the frame first: it refers to the closure
+            if (fn_) fn_->~F();
+            if (block_) ::operator delete(block_);
+        }
+
+        std::optional<result<value_type>> next() {
+            if (!h_) return std::nullopt;
+            auto out = gen::resume(h_);
+            if (out && !out->has_value()) [[unlikely]]
+                detail::stamp(*out, "generate", index_);
+            ++index_;
+            return out;
+        }
+
+    private:
+        void* block_ = nullptr;
+        F* fn_ = nullptr;
+        typename gen::handle h_{};
+        std::size_t index_ = 0;
+    };
+
+    template <class Self>
+    static cursor start(Self&& self) {
+        return cursor(detail::fwd_like<Self>(self.f_));
+    }
+
+private:
+    F f_;
+};
+
+/// A replayable stream from a coroutine factory: `factory()` is called anew for
+/// every run and must return a `generator<T>`.
+template <class F>
+auto generate(F factory) {
+    using G = std::invoke_result_t<F&>;
+    static_assert(requires { typename detail::generator_value<G>::type; },
+                  "rill::generate: the factory must return a rill::generator<T> (a coroutine that "
+                  "co_yields T, result<T> or rill::err(...)).");
+    static_assert(std::is_copy_constructible_v<F>, "rill::generate: the factory must be copyable.");
+    return generate_stream<F>(std::move(factory));
+}
+
+} // namespace rill

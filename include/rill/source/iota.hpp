@@ -1,0 +1,57 @@
+/// \file
+/// `iota(a, b)`: Ok(a), Ok(a+1), ..., Ok(b-1); `iota(a)` never ends.
+#pragma once
+
+#include <rill/detail/stream_base.hpp>
+
+#include <concepts>
+#include <optional>
+
+namespace rill {
+
+/// Counts from `first` up to `last` (exclusive), or forever when `Bounded` is false.
+template <class I, bool Bounded>
+class iota_stream : public stream_base<iota_stream<I, Bounded>> {
+public:
+    using value_type = I;
+
+    constexpr iota_stream(I first, I last) : first_(first), last_(last) {}
+
+    class cursor {
+    public:
+        using value_type = I;
+        constexpr cursor(I i, I last) : i_(i), last_(last) {}
+        constexpr std::optional<result<I>> next() {
+            if constexpr (Bounded) {
+                if (!(i_ < last_)) return std::nullopt;
+            }
+            return detail::ok<I>(i_++);
+        }
+
+    private:
+        I i_;
+        I last_;
+    };
+
+    template <class Self>
+    static constexpr cursor start(Self&& self) { return cursor(self.first_, self.last_); }
+
+private:
+    I first_;
+    I last_;
+};
+
+/// Ok(first) ... Ok(last - 1); nothing when `last <= first`.
+template <std::weakly_incrementable I>
+    requires std::totally_ordered<I>
+constexpr iota_stream<I, true> iota(I first, std::type_identity_t<I> last) {
+    return {first, last};
+}
+
+/// Ok(first), Ok(first + 1), ... without end: bound it with `take`.
+template <std::weakly_incrementable I>
+constexpr iota_stream<I, false> iota(I first) {
+    return {first, first};
+}
+
+} // namespace rill

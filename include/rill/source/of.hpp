@@ -1,0 +1,68 @@
+/// \file
+/// `of(a, b, ...)`: a stream of the given values, held inline.
+#pragma once
+
+#include <rill/detail/stream_base.hpp>
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+
+/// A stream of `N` items held inline in the description (and in each run's cursor).
+/// `E` is either `T` (Ok items) or `result<T>` (items as they are).
+template <class E, std::size_t N>
+class of_stream : public stream_base<of_stream<E, N>> {
+public:
+    using value_type = unwrap_result_t<E>;
+
+    template <class... A>
+    explicit constexpr of_stream(std::in_place_t, A&&... a) : items_{E(std::forward<A>(a))...} {}
+
+    class cursor {
+    public:
+        using value_type = unwrap_result_t<E>;
+        explicit constexpr cursor(std::array<E, N> items) : items_(std::move(items)) {}
+        constexpr std::optional<result<value_type>> next() {
+            if (pos_ == N) return std::nullopt;
+            E& e = items_[pos_++];
+            if constexpr (is_result_v<E>) {
+                if (!e.has_value()) {
+                    auto out = detail::fail<value_type>(std::move(e.error()));
+                    detail::stamp(*out, "of", pos_ - 1);
+                    return out;
+                }
+                return detail::ok<value_type>(std::move(*e));
+            } else {
+                return detail::ok<value_type>(std::move(e));
+            }
+        }
+
+    private:
+        std::array<E, N> items_;
+        std::size_t pos_ = 0;
+    };
+
+    template <class Self>
+        requires std::is_constructible_v<std::array<E, N>, detail::like_t<Self, std::array<E, N>>>
+    static constexpr cursor start(Self&& self) {
+        return cursor(detail::fwd_like<Self>(self.items_));
+    }
+
+private:
+    std::array<E, N> items_;
+};
+
+/// The stream of the given values as Ok items (values that are `result<T>`s are
+/// taken as they are, so `of(result<int>(1), result<int>(rill::err("E", "m")))`
+/// makes an Ok and an Err item).
+template <class A, class... B>
+constexpr auto of(A&& a, B&&... b) {
+    using E = std::common_type_t<std::decay_t<A>, std::decay_t<B>...>;
+    return of_stream<E, 1 + sizeof...(B)>(std::in_place, std::forward<A>(a), std::forward<B>(b)...);
+}
+
+} // namespace rill

@@ -1,0 +1,81 @@
+/// \file
+/// `paginate(fetch)`: a stream over pages fetched one at a time.
+#pragma once
+
+#include <rill/detail/stream_base.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+/// Calls `fetch(0)`, `fetch(1)`, ... lazily, one page when the previous one is
+/// used up, and yields the items of each page; stops at the first empty page.
+/// A failed page yields its Err (with the page index in its provenance) and
+/// ends the run.
+template <class F>
+class paginate_stream : public stream_base<paginate_stream<F>> {
+    using page = unwrap_result_t<std::invoke_result_t<F&, std::size_t>>;
+
+public:
+    using value_type = typename page::value_type;
+
+    explicit paginate_stream(F f) : f_(std::move(f)) {}
+
+    class cursor {
+    public:
+        using value_type = paginate_stream::value_type;
+        template <class G>
+        explicit cursor(G&& f) : f_(std::forward<G>(f)) {}
+
+        std::optional<result<value_type>> next() {
+            while (pos_ == items_.size()) {
+                if (done_) return std::nullopt;
+                auto fetched = std::invoke(f_, page_);
+                if (!fetched.has_value()) [[unlikely]] {
+                    done_ = true;
+                    auto out = detail::fail<value_type>(std::move(fetched.error()));
+                    detail::stamp(*out, "paginate", page_);
+                    return out;
+                }
+                ++page_;
+                items_ = std::move(*fetched);
+                pos_ = 0;
+                if (items_.empty()) done_ = true;
+            }
+            return detail::ok<value_type>(std::move(items_[pos_++]));
+        }
+
+    private:
+        F f_;
+        page items_;
+        std::size_t pos_ = 0;
+        std::size_t page_ = 0;
+        bool done_ = false;
+    };
+
+    template <class Self>
+    static cursor start(Self&& self) { return cursor(detail::fwd_like<Self>(self.f_)); }
+
+private:
+    F f_;
+};
+
+/// A stream over the pages `fetch(0)`, `fetch(1)`, ... where
+/// `fetch(std::size_t page) -> result<std::vector<T>>`.
+template <class F>
+auto paginate(F fetch) {
+    static_assert(std::is_invocable_v<F&, std::size_t>,
+                  "rill::paginate: the fetch function must be callable with a page index (std::size_t).");
+    using R = std::invoke_result_t<F&, std::size_t>;
+    static_assert(is_result_v<R>, "rill::paginate: the fetch function must return result<std::vector<T>>.");
+    static_assert(requires(unwrap_result_t<R>& v) { v.size(); v[0]; typename unwrap_result_t<R>::value_type; },
+                  "rill::paginate: the fetch function must return result<std::vector<T>>.");
+    return paginate_stream<F>(std::move(fetch));
+}
+
+} // namespace rill

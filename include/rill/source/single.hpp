@@ -1,0 +1,59 @@
+/// \file
+/// One-item streams: `pure(x)` (monadic return) and `failed<T>(e)`; `lift`
+/// builds on the same type.
+#pragma once
+
+#include <rill/detail/stream_base.hpp>
+#include <rill/pipe.hpp>
+
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+
+/// A stream of exactly one item, held inline (never on the heap).
+template <class T>
+class single_stream : public stream_base<single_stream<T>> {
+public:
+    using value_type = T;
+
+    explicit constexpr single_stream(result<T> item) : item_(std::move(item)) {}
+
+    class cursor {
+    public:
+        using value_type = T;
+        explicit constexpr cursor(result<T> item) : item_(std::in_place, std::move(item)) {}
+        constexpr std::optional<result<T>> next() {
+            std::optional<result<T>> out = std::move(item_);
+            item_.reset();
+            return out;
+        }
+
+    private:
+        std::optional<result<T>> item_;
+    };
+
+    template <class Self>
+        requires std::is_constructible_v<result<T>, detail::like_t<Self, result<T>>>
+    static constexpr cursor start(Self&& self) {
+        return cursor(detail::fwd_like<Self>(self.item_));
+    }
+
+private:
+    result<T> item_;
+};
+
+/// The one-item stream `Ok(x)`: monadic return.
+template <class T>
+constexpr single_stream<std::decay_t<T>> pure(T&& x) {
+    return single_stream<std::decay_t<T>>(result<std::decay_t<T>>(tl::in_place, std::forward<T>(x)));
+}
+
+/// The one-item stream `Err(e)`.
+template <class T>
+single_stream<T> failed(err_info e) {
+    return single_stream<T>(result<T>(tl::unexpect, std::move(e)));
+}
+
+} // namespace rill

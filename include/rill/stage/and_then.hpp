@@ -1,0 +1,90 @@
+/// \file
+/// `and_then(f)`: monadic bind. Each Ok item `x` is replaced by the items of the
+/// stream `f(x)`; Err items pass unchanged and `f` is not called for them.
+#pragma once
+
+#include <rill/detail/stage.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+namespace detail {
+
+struct and_then_stage : no_checks {
+    template <class T, class F>
+    using inner_stream = std::remove_cvref_t<std::invoke_result_t<F&, T&&>>;
+
+    template <class T, class F>
+    using value = value_t<inner_stream<T, F>>;
+
+    template <class T, class F>
+    static constexpr void check() {
+        static_assert(std::is_invocable_v<F&, T&&>,
+                      "rill::and_then: the function cannot be called with the stream's item type (it is "
+                      "called with each Ok value as an rvalue T).");
+        if constexpr (std::is_invocable_v<F&, T&&>)
+            static_assert(any_stream<std::invoke_result_t<F&, T&&>>,
+                          "rill::and_then: the function must return a stream. Did you mean rill::map (T -> U) "
+                          "or rill::try_map (T -> result<U>)?");
+    }
+    template <class F>
+    static constexpr void check_args() {
+        static_assert(std::is_copy_constructible_v<F>, "rill::and_then: the function must be copyable.");
+    }
+
+    template <class C, class F>
+    class cursor {
+        using inner = inner_stream<typename C::value_type, F>;
+        using inner_cursor = cursor_t<inner&&>;
+
+    public:
+        using value_type = value_t<inner>;
+
+        template <class G>
+        constexpr cursor(C up, G&& f) : up_(std::move(up)), f_(std::forward<G>(f)) {}
+
+        constexpr std::optional<result<value_type>> next() {
+            for (;;) {
+                if (inner_) {
+                    auto r = inner_->next();
+                    if (r) {
+                        if (!r->has_value()) [[unlikely]]
+                            stamp(*r, "and_then", index_ - 1);
+                        return r;
+                    }
+                    inner_.reset(); // the inner run ends before the next outer item is pulled
+                }
+                auto o = up_.next();
+                if (!o) return std::nullopt;
+                ++index_;
+                if (!o->has_value()) [[unlikely]]
+                    return fail<value_type>(std::move(o->error()));
+                // Built in place: the inner cursor takes the inner stream's state.
+                inner_.emplace(opener{f_, **o});
+            }
+        }
+
+    private:
+        struct opener {
+            F& f;
+            typename C::value_type& x;
+            constexpr operator inner_cursor() const { return std::invoke(f, std::move(x)).open(); }
+        };
+
+        C up_;
+        F f_;
+        std::size_t index_ = 0;               // outer items pulled so far
+        std::optional<inner_cursor> inner_{}; // after up_: released first
+    };
+};
+
+} // namespace detail
+
+/// Replaces each Ok item `x` by the items of `f(x)`: `s | rill::and_then(f)`.
+inline constexpr detail::stage_fn<detail::and_then_stage> and_then{};
+
+} // namespace rill

@@ -1,0 +1,68 @@
+/// \file
+/// `try_map(f)`: `T -> result<U>` on Ok items; an Err returned by `f` becomes an
+/// Err item stamped with the stage and the item's position.
+#pragma once
+
+#include <rill/detail/stage.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+namespace detail {
+
+struct try_map_stage : no_checks {
+    template <class T, class F>
+    using value = unwrap_result_t<std::invoke_result_t<F&, T&&>>;
+
+    template <class T, class F>
+    static constexpr void check() {
+        static_assert(std::is_invocable_v<F&, T&&>,
+                      "rill::try_map: the function cannot be called with the stream's item type (it is called "
+                      "with each Ok value as an rvalue T).");
+        if constexpr (std::is_invocable_v<F&, T&&>)
+            static_assert(is_result_v<std::invoke_result_t<F&, T&&>>,
+                          "rill::try_map: the function must return rill::result<U>. Did you mean rill::map?");
+    }
+    template <class F>
+    static constexpr void check_args() {
+        static_assert(std::is_copy_constructible_v<F>, "rill::try_map: the function must be copyable.");
+    }
+
+    template <class C, class F>
+    class cursor {
+    public:
+        using value_type = value<typename C::value_type, F>;
+
+        template <class G>
+        constexpr cursor(C up, G&& f) : up_(std::move(up)), f_(std::forward<G>(f)) {}
+
+        constexpr std::optional<result<value_type>> next() {
+            auto r = up_.next();
+            if (!r) return std::nullopt;
+            const std::size_t index = index_++;
+            if (!r->has_value()) [[unlikely]]
+                return fail<value_type>(std::move(r->error()));
+            std::optional<result<value_type>> out(std::in_place, std::invoke(f_, std::move(**r)));
+            if (!out->has_value()) [[unlikely]]
+                stamp(*out, "try_map", index);
+            return out;
+        }
+
+    private:
+        C up_;
+        F f_;
+        std::size_t index_ = 0;
+    };
+};
+
+} // namespace detail
+
+/// Applies a fallible `f: T -> result<U>` to every Ok item: the same items as
+/// `and_then(lift(f))`, without building a one-item stream per item.
+inline constexpr detail::stage_fn<detail::try_map_stage> try_map{};
+
+} // namespace rill
