@@ -12,8 +12,10 @@
 namespace rill {
 
 /// A run in progress: `next()` gives the next item, or an empty optional at the end.
+/// Cursors move (they own their state) but need not be assignable: they hold
+/// the user's functions, and capturing lambdas are not.
 template <class C>
-concept cursor = std::movable<C> && requires(C& c) {
+concept cursor = std::move_constructible<C> && requires(C& c) {
     typename C::value_type;
     { c.next() } -> std::same_as<std::optional<result<typename C::value_type>>>;
 };

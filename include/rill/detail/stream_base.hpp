@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <iterator>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace rill {
@@ -27,7 +28,15 @@ public:
     explicit stream_iterator(C c) : cursor_(std::move(c)) { item_ = cursor_->next(); }
 
     stream_iterator(stream_iterator&&) = default;
-    stream_iterator& operator=(stream_iterator&&) = default;
+    // Cursors need not be assignable: rebuild in place instead.
+    stream_iterator& operator=(stream_iterator&& o) noexcept(std::is_nothrow_move_constructible_v<C>) {
+        if (this != &o) {
+            cursor_.reset();
+            if (o.cursor_) cursor_.emplace(std::move(*o.cursor_));
+            item_ = std::move(o.item_);
+        }
+        return *this;
+    }
 
     reference operator*() const { return *item_; }
     value_type* operator->() const { return &*item_; }

@@ -58,11 +58,8 @@ public:
     public:
         using value_type = from_stream::value_type;
 
-        explicit cursor(holder h) : holder_(std::move(h)) {
-            auto& r = holder_.get();
-            it_ = std::ranges::begin(r);
-            end_ = std::ranges::end(r);
-        }
+        explicit cursor(holder h)
+            : holder_(std::move(h)), it_(std::ranges::begin(holder_.get())), end_(std::ranges::end(holder_.get())) {}
 
         std::optional<result<value_type>> next() {
             if (it_ == end_) return std::nullopt;
@@ -88,8 +85,8 @@ public:
         }
 
         holder holder_;
-        iterator it_{};
-        sentinel end_{};
+        iterator it_;
+        sentinel end_;
         std::size_t index_ = 0;
     };
 

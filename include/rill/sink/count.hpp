@@ -1,0 +1,30 @@
+/// \file
+/// `count(s)`: the number of items of a run, Ok and Err alike.
+#pragma once
+
+#include <rill/concepts.hpp>
+#include <rill/pipe.hpp>
+
+#include <cstddef>
+#include <utility>
+
+namespace rill {
+namespace detail {
+struct count_fn {
+    template <class S>
+        requires any_stream<S>
+    std::size_t operator()(S&& s) const {
+        std::size_t n = 0;
+        auto c = std::forward<S>(s).open();
+        while (c.next()) ++n;
+        return n;
+    }
+    constexpr auto operator()() const { return make_closure<count_fn>(); }
+};
+} // namespace detail
+
+/// The length of a run: every item counts, Ok or Err (positions, as `take` and
+/// `drop` count). For the Ok items alone, count `partition(s).first`.
+inline constexpr detail::count_fn count{};
+
+} // namespace rill

@@ -1,0 +1,45 @@
+/// \file
+/// `fold(s, init, f)`: folds the Ok values; stops at the first Err.
+#pragma once
+
+#include <rill/concepts.hpp>
+#include <rill/pipe.hpp>
+
+#include <functional>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+namespace detail {
+struct fold_fn {
+    template <class S, class A, class F>
+        requires any_stream<S>
+    result<A> operator()(S&& s, A init, F f) const {
+        static_assert(std::is_invocable_v<F&, A&&, value_t<S>&&>,
+                      "rill::fold: the function must be callable as f(std::move(acc), value).");
+        if constexpr (std::is_invocable_v<F&, A&&, value_t<S>&&>) {
+            static_assert(std::is_assignable_v<A&, std::invoke_result_t<F&, A&&, value_t<S>&&>>,
+                          "rill::fold: the function must return the accumulator's type.");
+            auto c = std::forward<S>(s).open();
+            while (auto r = c.next()) {
+                if (!r->has_value()) [[unlikely]]
+                    return tl::unexpected<err_info>(std::move(r->error()));
+                init = std::invoke(f, std::move(init), std::move(**r));
+            }
+            return init;
+        }
+    }
+    template <class A, class F>
+    constexpr auto operator()(A init, F f) const {
+        return make_closure<fold_fn>(std::move(init), std::move(f));
+    }
+};
+} // namespace detail
+
+/// Folds the Ok values with `acc = f(std::move(acc), value)` and returns
+/// `result<Acc>`: the final accumulator, or the first Err item, where the run
+/// stops (as `try_collect` does). To fold past errors, `partition` first or
+/// `recover` them upstream.
+inline constexpr detail::fold_fn fold{};
+
+} // namespace rill

@@ -1,0 +1,88 @@
+/// \file
+/// `chunk(n)`: groups consecutive Ok items into vectors of up to `n`.
+#pragma once
+
+#include <rill/detail/stage.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace rill {
+namespace detail {
+
+struct chunk_stage : no_checks {
+    template <class T, class N>
+    using value = std::vector<T>;
+
+    template <class T, class N>
+    static constexpr void check() {
+        static_assert(std::is_integral_v<N>, "rill::chunk: the size must be an integer.");
+    }
+
+    template <class C, class N>
+    class cursor {
+    public:
+        using value_type = std::vector<typename C::value_type>;
+
+        constexpr cursor(C up, N n) : up_(std::move(up)), n_(std::size_t(n)) {}
+
+        std::optional<result<value_type>> next() {
+            if (pending_) return std::exchange(pending_, std::nullopt);
+            value_type chunk;
+            while (chunk.size() < n_) {
+                auto r = up_.next();
+                if (!r) break;
+                if (!r->has_value()) [[unlikely]] {
+                    // An Err ends the chunk before it, so that order is kept.
+                    if (chunk.empty()) return fail<value_type>(std::move(r->error()));
+                    pending_ = fail<value_type>(std::move(r->error()));
+                    break;
+                }
+                if (chunk.empty()) chunk.reserve(n_);
+                chunk.push_back(std::move(**r));
+            }
+            if (chunk.empty()) return std::nullopt;
+            return ok<value_type>(std::move(chunk));
+        }
+
+    private:
+        C up_;
+        std::size_t n_;
+        std::optional<result<value_type>> pending_{};
+    };
+};
+
+struct chunk_fn {
+    template <class S, class N>
+        requires any_stream<S>
+    auto operator()(S&& s, N n) const {
+        return stage_fn<chunk_stage>{}(std::forward<S>(s), validated(n));
+    }
+    template <class N>
+        requires(!any_stream<N>)
+    auto operator()(N n) const {
+        return make_closure<chunk_fn>(validated(n));
+    }
+
+private:
+    template <class N>
+    static N validated(N n) {
+        static_assert(std::is_integral_v<N>, "rill::chunk: the size must be an integer.");
+        if (n < N(1)) throw std::invalid_argument("rill::chunk: the chunk size must be at least 1");
+        return n;
+    }
+};
+
+} // namespace detail
+
+/// Groups consecutive Ok items into `std::vector`s of `n` (the last may be
+/// shorter). An Err item closes the chunk in progress and then passes through
+/// on its own, so items keep their order and no chunk spans an error.
+/// `chunk(0)` throws `std::invalid_argument`.
+inline constexpr detail::chunk_fn chunk{};
+
+} // namespace rill

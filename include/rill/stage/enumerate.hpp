@@ -1,0 +1,47 @@
+/// \file
+/// `enumerate()`: pairs each Ok item with its position in the stream.
+#pragma once
+
+#include <rill/detail/stage.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <utility>
+
+namespace rill {
+namespace detail {
+
+struct enumerate_stage : no_checks {
+    template <class T>
+    using value = std::pair<std::size_t, T>;
+
+    template <class C>
+    class cursor {
+    public:
+        using value_type = value<typename C::value_type>;
+
+        constexpr explicit cursor(C up) : up_(std::move(up)) {}
+
+        constexpr std::optional<result<value_type>> next() {
+            auto r = up_.next();
+            if (!r) return std::nullopt;
+            const std::size_t index = index_++;
+            if (!r->has_value()) [[unlikely]]
+                return fail<value_type>(std::move(r->error()));
+            return ok<value_type>(index, std::move(**r));
+        }
+
+    private:
+        C up_;
+        std::size_t index_ = 0;
+    };
+};
+
+} // namespace detail
+
+/// Each Ok item `x` at position `i` becomes `std::pair{i, x}`. Positions count
+/// Err items too (as `take`, `drop` and error provenance do), so after an Err
+/// item the indices skip its position; Err items pass unchanged.
+inline constexpr detail::stage_fn<detail::enumerate_stage> enumerate{};
+
+} // namespace rill

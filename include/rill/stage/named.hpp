@@ -1,0 +1,61 @@
+/// \file
+/// `named(label)`: gives the stages before it a name that error provenance shows.
+#pragma once
+
+#include <rill/detail/stage.hpp>
+
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+namespace detail {
+
+struct named_stage : no_checks {
+    template <class T, class L>
+    using value = T;
+
+    template <class C, class L>
+    class cursor {
+    public:
+        using value_type = typename C::value_type;
+
+        constexpr cursor(C up, std::string label) : up_(std::move(up)), label_(std::move(label)) {}
+
+        constexpr std::optional<result<value_type>> next() {
+            auto r = up_.next();
+            if (r && !r->has_value()) [[unlikely]] {
+                // Frames recorded since the previous `named` have no stage name yet.
+                for (auto& f : r->error().trace)
+                    if (f.stage.empty()) f.stage = label_;
+            }
+            return r;
+        }
+
+    private:
+        C up_;
+        std::string label_;
+    };
+};
+
+} // namespace detail
+
+/// Names the stages since the previous `named` (or since the source):
+/// `s | rill::try_map(parse) | rill::named("parse")` makes an error print
+/// `... [at parse (try_map) #3]`. Ok items pass untouched.
+struct named_fn {
+    template <class S>
+        requires any_stream<S>
+    auto operator()(S&& s, std::string label) const {
+        return detail::stage_fn<detail::named_stage>{}(std::forward<S>(s), std::move(label));
+    }
+    auto operator()(std::string label) const {
+        return detail::make_closure<named_fn>(std::move(label));
+    }
+};
+
+/// See `named_fn`.
+inline constexpr named_fn named{};
+
+} // namespace rill

@@ -1,0 +1,54 @@
+/// \file
+/// `take(n)`: the first `n` items, Ok and Err alike; pulls at most `n` items upstream.
+#pragma once
+
+#include <rill/detail/stage.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+namespace detail {
+
+struct take_stage : no_checks {
+    template <class T, class N>
+    using value = T;
+
+    template <class T, class N>
+    static constexpr void check() {
+        static_assert(std::is_integral_v<N>, "rill::take: the count must be an integer.");
+    }
+
+    template <class C, class N>
+    class cursor {
+    public:
+        using value_type = typename C::value_type;
+
+        constexpr cursor(C up, N n) : up_(std::in_place, std::move(up)), left_(n > 0 ? std::size_t(n) : 0) {
+            if (left_ == 0) up_.reset();
+        }
+
+        constexpr std::optional<result<value_type>> next() {
+            if (!up_) return std::nullopt;
+            auto r = up_->next();
+            // Upstream is released as soon as the n-th item is out, not when the
+            // whole run ends: a resource above `take` is held no longer than needed.
+            if (!r || --left_ == 0) up_.reset();
+            return r;
+        }
+
+    private:
+        std::optional<C> up_;
+        std::size_t left_;
+    };
+};
+
+} // namespace detail
+
+/// The first `n` items (Ok and Err alike: positions): `s | rill::take(3)`.
+/// Pulls at most `n` items from upstream and releases upstream right after the n-th.
+inline constexpr detail::stage_fn<detail::take_stage> take{};
+
+} // namespace rill

@@ -1,0 +1,191 @@
+/// \file
+/// `using_resource(acquire, [release,] use)`: a resource acquired at the start
+/// of each run and released exactly once when the run is done with it.
+#pragma once
+
+#include <rill/detail/stream_base.hpp>
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+
+/// How a run ended, as the explicit `release` of `using_resource` sees it.
+enum class exit_case {
+    completed,     ///< the inner stream was exhausted
+    stopped_early, ///< the consumer stopped before the end (break, take, destroyed cursor)
+    failed,        ///< an exception is propagating through the run
+};
+
+/// Prints `completed`, `stopped_early` or `failed`.
+inline std::ostream& operator<<(std::ostream& os, exit_case e) {
+    switch (e) {
+    case exit_case::completed: return os << "completed";
+    case exit_case::stopped_early: return os << "stopped_early";
+    case exit_case::failed: return os << "failed";
+    }
+    return os;
+}
+
+namespace detail {
+
+/// The release of the two-argument form: the resource's destructor does it.
+struct destructor_release {};
+
+template <class Rel, class R>
+void call_release(Rel& rel, R& r, exit_case how) {
+    if constexpr (std::is_same_v<Rel, destructor_release>) {
+        (void)rel, (void)r, (void)how;
+    } else if constexpr (std::is_invocable_v<Rel&, R&, exit_case>) {
+        std::invoke(rel, r, how);
+    } else {
+        std::invoke(rel, r);
+    }
+}
+
+template <class Acq>
+using acquired_t = unwrap_result_t<std::invoke_result_t<Acq&>>;
+
+template <class Acq, class Use>
+using use_stream_t = std::remove_cvref_t<std::invoke_result_t<Use&, acquired_t<Acq>&>>;
+
+} // namespace detail
+
+/// The stream made by `using_resource`.
+///
+/// A run acquires when its first item is pulled, keeps the resource at a stable
+/// address (one allocation per run), runs `use(resource)` and releases the
+/// resource, after the inner run's own resources, as soon as: the inner stream
+/// is exhausted (`completed`), the cursor is destroyed before that
+/// (`stopped_early`), or an exception passes through (`failed`). A failed
+/// acquire is the run's only item. `release` must not throw.
+template <class Acq, class Rel, class Use>
+class using_resource_stream : public stream_base<using_resource_stream<Acq, Rel, Use>> {
+    using R = detail::acquired_t<Acq>;
+    using inner = detail::use_stream_t<Acq, Use>;
+
+public:
+    using value_type = value_t<inner>;
+    static constexpr bool one_shot = detail::any_one_shot<inner>;
+
+    constexpr using_resource_stream(Acq a, Rel r, Use u) : acquire_(std::move(a)), release_(std::move(r)), use_(std::move(u)) {}
+
+    class cursor {
+    public:
+        using value_type = using_resource_stream::value_type;
+
+        template <class A, class L, class U>
+        cursor(A&& a, L&& l, U&& u) : acquire_(std::forward<A>(a)), release_(std::forward<L>(l)), use_(std::forward<U>(u)) {}
+
+        cursor(cursor&&) = default;
+        ~cursor() {
+            if (resource_)
+                finish(std::uncaught_exceptions() > uncaught_ ? exit_case::failed : exit_case::stopped_early);
+        }
+
+        std::optional<result<value_type>> next() {
+            if (!started_) {
+                started_ = true;
+                auto acquired = std::invoke(acquire_);
+                if constexpr (is_result_v<decltype(acquired)>) {
+                    if (!acquired.has_value()) [[unlikely]] {
+                        auto out = detail::fail<value_type>(std::move(acquired.error()));
+                        detail::stamp(*out, "using_resource", 0);
+                        return out;
+                    }
+                    resource_ = std::make_unique<R>(std::move(*acquired));
+                } else {
+                    resource_ = std::make_unique<R>(std::move(acquired));
+                }
+                try {
+                    inner_.emplace(opener{use_, *resource_});
+                } catch (...) {
+                    finish(exit_case::failed);
+                    throw;
+                }
+            }
+            if (!inner_) return std::nullopt;
+            try {
+                auto r = inner_->next();
+                if (r) return r;
+            } catch (...) {
+                finish(exit_case::failed);
+                throw;
+            }
+            finish(exit_case::completed);
+            return std::nullopt;
+        }
+
+    private:
+        using inner_cursor = cursor_t<inner&&>;
+        struct opener {
+            Use& use;
+            R& res;
+            operator inner_cursor() const { return std::invoke(use, res).open(); }
+        };
+
+        void finish(exit_case how) noexcept {
+            inner_.reset(); // what the inner run acquired goes first: reverse order
+            if (resource_) {
+                detail::call_release(release_, *resource_, how);
+                resource_.reset();
+            }
+        }
+
+        Acq acquire_;
+        Rel release_;
+        Use use_;
+        std::unique_ptr<R> resource_{};
+        std::optional<inner_cursor> inner_{};
+        int uncaught_ = std::uncaught_exceptions();
+        bool started_ = false;
+    };
+
+    template <class Self>
+    static cursor start(Self&& self) {
+        return cursor(detail::fwd_like<Self>(self.acquire_), detail::fwd_like<Self>(self.release_),
+                      detail::fwd_like<Self>(self.use_));
+    }
+
+private:
+    Acq acquire_;
+    Rel release_;
+    Use use_;
+};
+
+namespace detail {
+struct using_resource_fn {
+    template <class Acq, class Use>
+    constexpr auto operator()(Acq acquire, Use use) const {
+        return (*this)(std::move(acquire), destructor_release{}, std::move(use));
+    }
+
+    template <class Acq, class Rel, class Use>
+    constexpr auto operator()(Acq acquire, Rel release, Use use) const {
+        static_assert(std::is_invocable_v<Acq&>,
+                      "rill::using_resource: acquire must be callable with no arguments and return R or result<R>.");
+        using R = acquired_t<Acq>;
+        static_assert(std::is_move_constructible_v<R>, "rill::using_resource: the resource must be movable.");
+        static_assert(std::is_invocable_v<Use&, R&>,
+                      "rill::using_resource: use must be callable with the resource as R&.");
+        if constexpr (std::is_invocable_v<Use&, R&>) {
+            static_assert(any_stream<std::invoke_result_t<Use&, R&>>,
+                          "rill::using_resource: use must return a stream (use(R&) -> stream).");
+        }
+        static_assert(std::is_same_v<Rel, destructor_release> || std::is_invocable_v<Rel&, R&, exit_case> ||
+                          std::is_invocable_v<Rel&, R&>,
+                      "rill::using_resource: release must be callable as release(R&) or release(R&, exit_case).");
+        return using_resource_stream<Acq, Rel, Use>(std::move(acquire), std::move(release), std::move(use));
+    }
+};
+} // namespace detail
+
+/// A stream that holds a resource for each run: `acquire() -> R | result<R>`,
+/// `use(R&) -> stream`, and optionally `release(R&)` or `release(R&, exit_case)`.
+inline constexpr detail::using_resource_fn using_resource{};
+
+} // namespace rill

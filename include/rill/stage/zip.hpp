@@ -1,0 +1,102 @@
+/// \file
+/// `zip(a, b, ...)`: pairs the i-th items of each stream into a tuple.
+#pragma once
+
+#include <rill/detail/stream_base.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+
+/// Pulls one item from each stream, left to right, and emits them together.
+///
+/// * Position by position: the i-th items meet, whatever they are.
+/// * If every item of a round is Ok, the item is `Ok(std::tuple{a, b, ...})`;
+///   otherwise it is the leftmost Err of the round (the round's other items,
+///   Ok or Err, are dropped).
+/// * The run ends as soon as any stream ends; the items already pulled in that
+///   last round from the streams to its left are dropped (as Rust's `zip` does),
+///   and every stream's run is released then.
+template <class... S>
+class zip_stream : public stream_base<zip_stream<S...>> {
+public:
+    using value_type = std::tuple<value_t<S>...>;
+    static constexpr bool one_shot = detail::any_one_shot<S...>;
+
+    template <class... A>
+    explicit constexpr zip_stream(std::in_place_t, A&&... a) : parts_(std::forward<A>(a)...) {}
+
+    template <class... C>
+    class cursor {
+    public:
+        using value_type = zip_stream::value_type;
+
+        explicit constexpr cursor(C... c) : cursors_(std::in_place, std::move(c)...) {}
+
+        constexpr std::optional<result<value_type>> next() {
+            if (!cursors_) return std::nullopt;
+            auto items = std::apply([](auto&... c) { return pull_all(c...); }, *cursors_);
+            if (!items) {
+                cursors_.reset();
+                return std::nullopt;
+            }
+            return std::apply([](auto&... r) { return combine(r...); }, *items);
+        }
+
+    private:
+        // Left to right, stopping at the first stream that has ended.
+        template <class... D>
+        static constexpr std::optional<std::tuple<result<typename D::value_type>...>> pull_all(D&... c) {
+            std::tuple<std::optional<result<typename D::value_type>>...> got;
+            bool ended = false;
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                (void)((ended || (std::get<I>(got) = c.next(), ended = !std::get<I>(got)), !ended) && ...);
+            }(std::index_sequence_for<D...>{});
+            if (ended) return std::nullopt;
+            return std::apply([](auto&... o) { return std::optional(std::tuple(std::move(*o)...)); }, got);
+        }
+
+        template <class... R>
+        static constexpr std::optional<result<value_type>> combine(R&... r) {
+            if ((r.has_value() && ...)) return detail::ok<value_type>(std::move(*r)...);
+            err_info* first = nullptr;
+            (void)((!r.has_value() ? (first = &r.error(), true) : false) || ...);
+            return detail::fail<value_type>(std::move(*first));
+        }
+
+        std::optional<std::tuple<C...>> cursors_;
+    };
+
+    template <class Self>
+        requires(detail::opens<detail::like_t<Self, S>> && ...)
+    static constexpr auto start(Self&& self) {
+        return std::apply(
+            [](auto&... p) { return cursor<cursor_t<detail::like_t<Self, S>>...>(detail::fwd_like<Self>(p).open()...); },
+            self.parts_);
+    }
+
+private:
+    std::tuple<S...> parts_;
+};
+
+namespace detail {
+struct zip_fn {
+    template <class... S>
+    constexpr auto operator()(S&&... s) const {
+        static_assert(sizeof...(S) >= 1, "rill::zip: give it at least one stream.");
+        static_assert((any_stream<S> && ...), "rill::zip: every argument must be a rill stream.");
+        if constexpr ((any_stream<S> && ...))
+            return zip_stream<std::remove_cvref_t<S>...>(std::in_place, std::forward<S>(s)...);
+    }
+};
+} // namespace detail
+
+/// The i-th items of each stream together: `rill::zip(a, b)` gives
+/// `result<std::tuple<A, B>>` items. See `zip_stream` for Err items and the end.
+inline constexpr detail::zip_fn zip{};
+
+} // namespace rill

@@ -1,0 +1,87 @@
+/// \file
+/// `stream<T>`: the type-erased stream. Any replayable rill stream of `result<T>`
+/// converts to it; it costs one allocation per run and a virtual call per item.
+#pragma once
+
+#include <rill/detail/stream_base.hpp>
+
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace rill {
+
+/// A stream of `result<T>` whose pipeline type is hidden: for function
+/// signatures, containers of streams, and `and_then` functions that return
+/// different pipelines. A regular type: copies share the (immutable)
+/// description; a default-constructed `stream<T>` has no items.
+template <class T>
+class stream : public stream_base<stream<T>> {
+    struct run_base {
+        virtual ~run_base() = default;
+        virtual std::optional<result<T>> next() = 0;
+    };
+    struct description_base {
+        virtual ~description_base() = default;
+        virtual std::unique_ptr<run_base> open() const = 0;
+    };
+
+    template <class C>
+    struct run final : run_base {
+        explicit run(C c) : cursor(std::move(c)) {}
+        std::optional<result<T>> next() override { return cursor.next(); }
+        C cursor;
+    };
+
+    template <class S>
+    struct description final : description_base {
+        explicit description(S s) : stream(std::move(s)) {}
+        std::unique_ptr<run_base> open() const override {
+            return std::make_unique<run<cursor_t<const S&>>>(stream.open());
+        }
+        S stream;
+    };
+
+public:
+    using value_type = T;
+
+    /// A run of an erased stream.
+    class cursor {
+    public:
+        using value_type = T;
+        cursor() = default;
+        explicit cursor(std::unique_ptr<run_base> r) noexcept : run_(std::move(r)) {}
+        std::optional<result<T>> next() { return run_ ? run_->next() : std::nullopt; }
+
+    private:
+        std::unique_ptr<run_base> run_;
+    };
+
+    /// The stream with no items.
+    stream() = default;
+
+    /// Erases any replayable stream of `result<T>`.
+    template <class S>
+        requires(!std::is_same_v<std::remove_cvref_t<S>, stream> && stream_of<S, T>)
+    stream(S&& s) // NOLINT: implicit, like std::function
+        : description_(make(std::forward<S>(s))) {}
+
+    template <class Self>
+    static cursor start(Self&& self) {
+        return self.description_ ? cursor(self.description_->open()) : cursor();
+    }
+
+private:
+    template <class S>
+    static std::shared_ptr<const description_base> make(S&& s) {
+        static_assert(replayable_stream<S>,
+                      "rill::stream<T>: only a replayable stream can be erased (a stream<T> may be run many "
+                      "times); this one is one-shot.");
+        return std::make_shared<const description<std::remove_cvref_t<S>>>(std::forward<S>(s));
+    }
+
+    std::shared_ptr<const description_base> description_;
+};
+
+} // namespace rill
