@@ -81,5 +81,33 @@ constexpr std::optional<result<T>> fail(err_info&& e) {
     return std::optional<result<T>>(std::in_place, tl::unexpect, std::move(e));
 }
 
+/// The push protocol beside `next()`: `drain(c, sink)` hands every remaining
+/// item of cursor `c` to `sink.ok(T&&)` or `sink.err(err_info&&)` until one of
+/// them returns false. Returns true when the run is exhausted, false when the
+/// sink stopped it (the cursor can still be pulled or drained further).
+///
+/// A cursor may implement `drain(sink)` itself to keep the whole pipeline in
+/// one loop (no `optional<result<T>>` per item and per stage); the fallback
+/// pulls with `next()`.
+template <class C, class K>
+constexpr bool drain(C& c, K& sink) {
+    if constexpr (requires { c.drain(sink); }) {
+        return c.drain(sink);
+    } else {
+        while (auto r = c.next()) {
+            if (r->has_value() ? !sink.ok(std::move(**r)) : !sink.err(std::move(r->error()))) return false;
+        }
+        return true;
+    }
+}
+
+/// A sink that forwards Err items unchanged to `down`: stages derive their
+/// drain adapters from it and add `ok`.
+template <class K>
+struct forward_errors {
+    K& down;
+    constexpr bool err(err_info&& e) { return down.err(std::move(e)); }
+};
+
 } // namespace detail
 } // namespace rill

@@ -20,8 +20,9 @@ public:
     using value_type = typename Op::template value<value_t<Up>, Args...>;
     static constexpr bool one_shot = any_one_shot<Up>;
 
+    // Tagged, so that it never competes with the copy constructor.
     template <class U, class... A>
-    constexpr explicit stage_stream(U&& up, A&&... args)
+    constexpr stage_stream(std::in_place_t, U&& up, A&&... args)
         : up_(std::forward<U>(up)), args_(std::forward<A>(args)...) {}
 
     template <class Self>
@@ -46,7 +47,7 @@ struct stage_fn {
         requires any_stream<S>
     constexpr auto operator()(S&& s, A&&... args) const {
         Op::template check<value_t<S>, std::decay_t<A>...>();
-        return stage_stream<Op, std::remove_cvref_t<S>, std::decay_t<A>...>(std::forward<S>(s),
+        return stage_stream<Op, std::remove_cvref_t<S>, std::decay_t<A>...>(std::in_place, std::forward<S>(s),
                                                                             std::forward<A>(args)...);
     }
     template <class... A>

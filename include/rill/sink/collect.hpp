@@ -14,10 +14,21 @@ struct collect_fn {
     template <class S>
         requires any_stream<S>
     std::vector<result<value_t<S>>> operator()(S&& s) const {
-        std::vector<result<value_t<S>>> out;
+        using T = value_t<S>;
+        struct sink {
+            std::vector<result<T>> items;
+            bool ok(T&& x) {
+                items.emplace_back(tl::in_place, std::move(x));
+                return true;
+            }
+            bool err(err_info&& e) {
+                items.emplace_back(tl::unexpect, std::move(e));
+                return true;
+            }
+        } k;
         auto c = std::forward<S>(s).open();
-        while (auto r = c.next()) out.push_back(std::move(*r));
-        return out;
+        drain(c, k);
+        return std::move(k.items);
     }
     constexpr auto operator()() const { return make_closure<collect_fn>(); }
 };

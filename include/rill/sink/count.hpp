@@ -14,10 +14,14 @@ struct count_fn {
     template <class S>
         requires any_stream<S>
     std::size_t operator()(S&& s) const {
-        std::size_t n = 0;
+        struct sink {
+            std::size_t n = 0;
+            constexpr bool ok(value_t<S>&&) { return ++n, true; }
+            constexpr bool err(err_info&&) { return ++n, true; }
+        } k;
         auto c = std::forward<S>(s).open();
-        while (c.next()) ++n;
-        return n;
+        drain(c, k);
+        return k.n;
     }
     constexpr auto operator()() const { return make_closure<count_fn>(); }
 };

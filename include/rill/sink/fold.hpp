@@ -6,6 +6,7 @@
 #include <rill/pipe.hpp>
 
 #include <functional>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -20,12 +21,23 @@ struct fold_fn {
         if constexpr (std::is_invocable_v<F&, A&&, value_t<S>&&>) {
             static_assert(std::is_assignable_v<A&, std::invoke_result_t<F&, A&&, value_t<S>&&>>,
                           "rill::fold: the function must return the accumulator's type.");
+            struct sink {
+                A& acc;
+                F& f;
+                std::optional<err_info> error{};
+                constexpr bool ok(value_t<S>&& x) {
+                    acc = std::invoke(f, std::move(acc), std::move(x));
+                    return true;
+                }
+                bool err(err_info&& e) {
+                    error.emplace(std::move(e));
+                    return false;
+                }
+            } k{init, f};
             auto c = std::forward<S>(s).open();
-            while (auto r = c.next()) {
-                if (!r->has_value()) [[unlikely]]
-                    return tl::unexpected<err_info>(std::move(r->error()));
-                init = std::invoke(f, std::move(init), std::move(**r));
-            }
+            detail::drain(c, k);
+            if (k.error) [[unlikely]]
+                return tl::unexpected<err_info>(std::move(*k.error));
             return init;
         }
     }

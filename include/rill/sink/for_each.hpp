@@ -20,11 +20,20 @@ struct for_each_fn {
                       "rill::for_each: the function must be callable with each Ok value (an rvalue T).");
         std::vector<err_info> errors;
         if constexpr (std::is_invocable_v<F&, value_t<S>&&>) {
+            struct sink {
+                F& f;
+                std::vector<err_info>& errors;
+                bool ok(value_t<S>&& x) {
+                    std::invoke(f, std::move(x));
+                    return true;
+                }
+                bool err(err_info&& e) {
+                    errors.push_back(std::move(e));
+                    return true;
+                }
+            } k{f, errors};
             auto c = std::forward<S>(s).open();
-            while (auto r = c.next()) {
-                if (r->has_value()) std::invoke(f, std::move(**r));
-                else errors.push_back(std::move(r->error()));
-            }
+            drain(c, k);
         }
         return errors;
     }

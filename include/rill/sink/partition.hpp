@@ -14,13 +14,21 @@ struct partition_fn {
     template <class S>
         requires any_stream<S>
     std::pair<std::vector<value_t<S>>, std::vector<err_info>> operator()(S&& s) const {
-        std::pair<std::vector<value_t<S>>, std::vector<err_info>> out;
+        using T = value_t<S>;
+        struct sink {
+            std::pair<std::vector<T>, std::vector<err_info>> out;
+            bool ok(T&& x) {
+                out.first.push_back(std::move(x));
+                return true;
+            }
+            bool err(err_info&& e) {
+                out.second.push_back(std::move(e));
+                return true;
+            }
+        } k;
         auto c = std::forward<S>(s).open();
-        while (auto r = c.next()) {
-            if (r->has_value()) out.first.push_back(std::move(**r));
-            else out.second.push_back(std::move(r->error()));
-        }
-        return out;
+        drain(c, k);
+        return std::move(k.out);
     }
     constexpr auto operator()() const { return make_closure<partition_fn>(); }
 };

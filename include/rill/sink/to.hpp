@@ -5,6 +5,7 @@
 #include <rill/concepts.hpp>
 #include <rill/pipe.hpp>
 
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -35,19 +36,32 @@ struct to_fn {
         static_assert(keeps_items || fillable_with<C, T>,
                       "rill::to<Container>: the container has no push_back or insert that takes the stream's "
                       "values (a map needs a stream of std::pair<const K, V> or std::pair<K, V>).");
-        C out;
-        auto c = std::forward<S>(s).open();
-        if constexpr (keeps_items) {
-            while (auto r = c.next()) add_to(out, std::move(*r));
-            return out;
-        } else {
-            using R = result<C>;
-            while (auto r = c.next()) {
-                if (!r->has_value()) [[unlikely]]
-                    return R(tl::unexpect, std::move(r->error()));
-                add_to(out, std::move(**r));
+        struct sink {
+            C out{};
+            std::optional<err_info> error{};
+            bool ok(T&& x) {
+                if constexpr (keeps_items) add_to(out, item(tl::in_place, std::move(x)));
+                else add_to(out, std::move(x));
+                return true;
             }
-            return R(std::move(out));
+            bool err(err_info&& e) {
+                if constexpr (keeps_items) {
+                    add_to(out, item(tl::unexpect, std::move(e)));
+                    return true;
+                } else {
+                    error.emplace(std::move(e));
+                    return false;
+                }
+            }
+        } k;
+        auto c = std::forward<S>(s).open();
+        drain(c, k);
+        if constexpr (keeps_items) {
+            return std::move(k.out);
+        } else {
+            if (k.error) [[unlikely]]
+                return result<C>(tl::unexpect, std::move(*k.error));
+            return result<C>(std::move(k.out));
         }
     }
     constexpr auto operator()() const { return make_closure<to_fn>(); }

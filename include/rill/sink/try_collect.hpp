@@ -5,6 +5,7 @@
 #include <rill/concepts.hpp>
 #include <rill/pipe.hpp>
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -14,13 +15,23 @@ struct try_collect_fn {
     template <class S>
         requires any_stream<S>
     result<std::vector<value_t<S>>> operator()(S&& s) const {
-        std::vector<value_t<S>> out;
+        using T = value_t<S>;
+        struct sink {
+            std::vector<T> values;
+            std::optional<err_info> error;
+            bool ok(T&& x) {
+                values.push_back(std::move(x));
+                return true;
+            }
+            bool err(err_info&& e) {
+                error.emplace(std::move(e));
+                return false;
+            }
+        } k;
         auto c = std::forward<S>(s).open();
-        while (auto r = c.next()) {
-            if (!r->has_value()) return tl::unexpected<err_info>(std::move(r->error()));
-            out.push_back(std::move(**r));
-        }
-        return out;
+        drain(c, k);
+        if (k.error) return tl::unexpected<err_info>(std::move(*k.error));
+        return std::move(k.values);
     }
     constexpr auto operator()() const { return make_closure<try_collect_fn>(); }
 };

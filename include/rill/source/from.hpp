@@ -69,6 +69,31 @@ public:
             return out;
         }
 
+        template <class K>
+        bool drain(K& sink) {
+            for (; it_ != end_; ++index_) {
+                decltype(auto) e = *it_;
+                bool more;
+                if constexpr (is_result_v<element>) {
+                    if (e.has_value()) {
+                        more = sink.ok(value_type(*std::forward<decltype(e)>(e)));
+                    } else {
+                        err_info copy(std::forward<decltype(e)>(e).error());
+                        copy.at("from", index_);
+                        more = sink.err(std::move(copy));
+                    }
+                } else {
+                    more = sink.ok(value_type(std::forward<decltype(e)>(e)));
+                }
+                ++it_;
+                if (!more) {
+                    ++index_;
+                    return false;
+                }
+            }
+            return true;
+        }
+
     private:
         template <class E>
         std::optional<result<value_type>> make(E&& e) {

@@ -28,6 +28,16 @@ public:
             return detail::ok<I>(i_++);
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            for (;;) {
+                if constexpr (Bounded) {
+                    if (!(i_ < last_)) return true;
+                }
+                if (!sink.ok(I(i_++))) return false;
+            }
+        }
+
     private:
         I i_;
         I last_;

@@ -41,6 +41,24 @@ public:
             }
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            while (pos_ < N) {
+                E& e = items_[pos_++];
+                if constexpr (is_result_v<E>) {
+                    if (!e.has_value()) {
+                        e.error().at("of", pos_ - 1);
+                        if (!sink.err(std::move(e.error()))) return false;
+                        continue;
+                    }
+                    if (!sink.ok(std::move(*e))) return false;
+                } else {
+                    if (!sink.ok(std::move(e))) return false;
+                }
+            }
+            return true;
+        }
+
     private:
         std::array<E, N> items_;
         std::size_t pos_ = 0;

@@ -68,7 +68,42 @@ struct and_then_stage : no_checks {
             }
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            if (inner_ && !drain_inner(sink)) return false;
+            struct outer {
+                cursor& self;
+                K& down;
+                constexpr bool ok(typename C::value_type&& x) {
+                    ++self.index_;
+                    self.inner_.emplace(opener{self.f_, x});
+                    return self.drain_inner(down);
+                }
+                constexpr bool err(err_info&& e) {
+                    ++self.index_;
+                    return down.err(std::move(e));
+                }
+            } o{*this, sink};
+            return detail::drain(up_, o);
+        }
+
     private:
+        // Drains the inner run in progress; it is released once exhausted.
+        template <class K>
+        constexpr bool drain_inner(K& sink) {
+            struct inner_sink : forward_errors<K> {
+                std::size_t outer_index;
+                constexpr bool ok(value_type&& x) { return this->down.ok(std::move(x)); }
+                constexpr bool err(err_info&& e) {
+                    e.at("and_then", outer_index);
+                    return this->down.err(std::move(e));
+                }
+            } k{{sink}, index_ - 1};
+            if (!detail::drain(*inner_, k)) return false;
+            inner_.reset();
+            return true;
+        }
+
         struct opener {
             F& f;
             typename C::value_type& x;

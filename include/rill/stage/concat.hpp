@@ -43,7 +43,26 @@ public:
             return out;
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            bool stopped = false;
+            while (!stopped && running_.index() != 0) {
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    (void)((running_.index() == I + 1 ? (stopped = !drain_part<I>(sink), true) : false) || ...);
+                }(std::make_index_sequence<N>{});
+            }
+            return !stopped;
+        }
+
     private:
+        template <std::size_t I, class K>
+        constexpr bool drain_part(K& sink) {
+            if (!detail::drain(std::get<I + 1>(running_), sink)) return false;
+            if constexpr (I + 1 < N) open_part<I + 1>();
+            else running_.template emplace<0>();
+            return true;
+        }
+
         template <std::size_t I>
         constexpr void open_part() {
             // Variant alternative I + 1 is part I's cursor; alternative 0 means "finished".

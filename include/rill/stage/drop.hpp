@@ -37,6 +37,16 @@ struct drop_stage : no_checks {
             return up_.next();
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            for (; skip_ > 0; --skip_)
+                if (!up_.next()) {
+                    skip_ = 0;
+                    return true;
+                }
+            return detail::drain(up_, sink);
+        }
+
     private:
         C up_;
         std::size_t skip_;

@@ -31,6 +31,20 @@ struct enumerate_stage : no_checks {
             return ok<value_type>(index, std::move(**r));
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            struct adapter {
+                K& down;
+                std::size_t& index;
+                constexpr bool ok(typename C::value_type&& x) { return down.ok(value_type(index++, std::move(x))); }
+                constexpr bool err(err_info&& e) {
+                    ++index;
+                    return down.err(std::move(e));
+                }
+            } a{sink, index_};
+            return detail::drain(up_, a);
+        }
+
     private:
         C up_;
         std::size_t index_ = 0;

@@ -45,6 +45,17 @@ struct filter_stage : no_checks {
             }
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            struct adapter : forward_errors<K> {
+                P& p;
+                constexpr bool ok(value_type&& x) {
+                    return !std::invoke(p, std::as_const(x)) || this->down.ok(std::move(x));
+                }
+            } a{{sink}, p_};
+            return detail::drain(up_, a);
+        }
+
     private:
         C up_;
         P p_;

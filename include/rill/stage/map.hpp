@@ -48,6 +48,17 @@ struct map_stage : no_checks {
             return ok<value_type>(std::invoke(f_, std::move(**r)));
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            struct adapter : forward_errors<K> {
+                F& f;
+                constexpr bool ok(typename C::value_type&& x) {
+                    return this->down.ok(value_type(std::invoke(f, std::move(x))));
+                }
+            } a{{sink}, f_};
+            return detail::drain(up_, a);
+        }
+
     private:
         C up_;
         F f_;

@@ -25,15 +25,32 @@ struct named_stage : no_checks {
 
         constexpr std::optional<result<value_type>> next() {
             auto r = up_.next();
-            if (r && !r->has_value()) [[unlikely]] {
-                // Frames recorded since the previous `named` have no stage name yet.
-                for (auto& f : r->error().trace)
-                    if (f.stage.empty()) f.stage = label_;
-            }
+            if (r && !r->has_value()) [[unlikely]]
+                label(r->error());
             return r;
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            struct adapter {
+                cursor& self;
+                K& down;
+                constexpr bool ok(value_type&& x) { return down.ok(std::move(x)); }
+                constexpr bool err(err_info&& e) {
+                    self.label(e);
+                    return down.err(std::move(e));
+                }
+            } a{*this, sink};
+            return detail::drain(up_, a);
+        }
+
     private:
+        // Frames recorded since the previous `named` have no stage name yet.
+        void label(err_info& e) const {
+            for (auto& f : e.trace)
+                if (f.stage.empty()) f.stage = label_;
+        }
+
         C up_;
         std::string label_;
     };

@@ -39,6 +39,25 @@ struct take_stage : no_checks {
             return r;
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            if (!up_) return true;
+            struct adapter {
+                K& down;
+                std::size_t& left;
+                bool down_stopped = false;
+                constexpr bool pass(bool more) {
+                    down_stopped = !more;
+                    return --left > 0 && more;
+                }
+                constexpr bool ok(value_type&& x) { return pass(down.ok(std::move(x))); }
+                constexpr bool err(err_info&& e) { return pass(down.err(std::move(e))); }
+            } a{sink, left_};
+            const bool ended = detail::drain(*up_, a);
+            if (ended || left_ == 0) up_.reset();
+            return !a.down_stopped && (ended || left_ == 0);
+        }
+
     private:
         std::optional<C> up_;
         std::size_t left_;

@@ -38,6 +38,18 @@ struct tap_stage : no_checks {
             return r;
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            struct adapter : forward_errors<K> {
+                F& f;
+                constexpr bool ok(value_type&& x) {
+                    std::invoke(f, std::as_const(x));
+                    return this->down.ok(std::move(x));
+                }
+            } a{{sink}, f_};
+            return detail::drain(up_, a);
+        }
+
     private:
         C up_;
         F f_;

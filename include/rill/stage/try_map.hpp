@@ -52,6 +52,28 @@ struct try_map_stage : no_checks {
             return out;
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            struct adapter {
+                K& down;
+                F& f;
+                std::size_t& index;
+                constexpr bool ok(typename C::value_type&& x) {
+                    const std::size_t i = index++;
+                    auto r = std::invoke(f, std::move(x));
+                    if (r.has_value()) [[likely]]
+                        return down.ok(std::move(*r));
+                    r.error().at("try_map", i);
+                    return down.err(std::move(r.error()));
+                }
+                constexpr bool err(err_info&& e) {
+                    ++index;
+                    return down.err(std::move(e));
+                }
+            } a{sink, f_, index_};
+            return detail::drain(up_, a);
+        }
+
     private:
         C up_;
         F f_;

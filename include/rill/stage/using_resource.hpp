@@ -89,24 +89,8 @@ public:
 
         std::optional<result<value_type>> next() {
             if (!started_) {
-                started_ = true;
-                auto acquired = std::invoke(acquire_);
-                if constexpr (is_result_v<decltype(acquired)>) {
-                    if (!acquired.has_value()) [[unlikely]] {
-                        auto out = detail::fail<value_type>(std::move(acquired.error()));
-                        detail::stamp(*out, "using_resource", 0);
-                        return out;
-                    }
-                    resource_ = std::make_unique<R>(std::move(*acquired));
-                } else {
-                    resource_ = std::make_unique<R>(std::move(acquired));
-                }
-                try {
-                    inner_.emplace(opener{use_, *resource_});
-                } catch (...) {
-                    finish(exit_case::failed);
-                    throw;
-                }
+                if (auto failure = begin()) [[unlikely]]
+                    return detail::fail<value_type>(std::move(*failure));
             }
             if (!inner_) return std::nullopt;
             try {
@@ -120,6 +104,24 @@ public:
             return std::nullopt;
         }
 
+        template <class K>
+        bool drain(K& sink) {
+            if (!started_) {
+                if (auto failure = begin()) [[unlikely]]
+                    return sink.err(std::move(*failure));
+            }
+            if (!inner_) return true;
+            bool ended;
+            try {
+                ended = detail::drain(*inner_, sink);
+            } catch (...) {
+                finish(exit_case::failed);
+                throw;
+            }
+            if (ended) finish(exit_case::completed);
+            return ended;
+        }
+
     private:
         using inner_cursor = cursor_t<inner&&>;
         struct opener {
@@ -127,6 +129,29 @@ public:
             R& res;
             operator inner_cursor() const { return std::invoke(use, res).open(); }
         };
+
+        // Acquires and opens the inner run; a failed acquire is returned as the
+        // run's only item (stamped), and nothing is released for it.
+        std::optional<err_info> begin() {
+            started_ = true;
+            auto acquired = std::invoke(acquire_);
+            if constexpr (is_result_v<decltype(acquired)>) {
+                if (!acquired.has_value()) [[unlikely]] {
+                    acquired.error().at("using_resource", 0);
+                    return std::move(acquired.error());
+                }
+                resource_ = std::make_unique<R>(std::move(*acquired));
+            } else {
+                resource_ = std::make_unique<R>(std::move(acquired));
+            }
+            try {
+                inner_.emplace(opener{use_, *resource_});
+            } catch (...) {
+                finish(exit_case::failed);
+                throw;
+            }
+            return std::nullopt;
+        }
 
         void finish(exit_case how) noexcept {
             inner_.reset(); // what the inner run acquired goes first: reverse order
