@@ -6,6 +6,7 @@
 
 #include <rill/concepts.hpp>
 
+#include <cstddef>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -25,11 +26,15 @@ struct closure : pipeable_base {
 
     template <class S, class Self>
     static constexpr decltype(auto) apply(S&& s, Self&& self) {
-        return std::apply(
-            [&](auto&&... a) -> decltype(auto) {
-                return Fn{}(std::forward<S>(s), std::forward<decltype(a)>(a)...);
-            },
-            std::forward<Self>(self).args);
+        // Unpacked by hand rather than with std::apply: a misuse then reports
+        // from the operator after a few lines, not a page of std::invoke.
+        return unpack(std::forward<S>(s), std::forward<Self>(self), std::index_sequence_for<Args...>{});
+    }
+
+private:
+    template <class S, class Self, std::size_t... I>
+    static constexpr decltype(auto) unpack(S&& s, Self&& self, std::index_sequence<I...>) {
+        return Fn{}(std::forward<S>(s), std::get<I>(std::forward<Self>(self).args)...);
     }
 };
 

@@ -40,15 +40,17 @@ private:
 };
 
 /// Builds a stage stream, or a closure for `s | op(args...)`: the two call
-/// forms every stage has. `Check` validates the arguments against the stream.
+/// forms every stage has. `Op::check` validates the arguments against the stream.
 template <class Op>
 struct stage_fn {
     template <class S, class... A>
         requires any_stream<S>
     constexpr auto operator()(S&& s, A&&... args) const {
-        Op::template check<value_t<S>, std::decay_t<A>...>();
-        return stage_stream<Op, std::remove_cvref_t<S>, std::decay_t<A>...>(std::in_place, std::forward<S>(s),
-                                                                            std::forward<A>(args)...);
+        // A failed check has reported itself: build nothing more, so the
+        // check's message is the first error the user reads.
+        if constexpr (Op::template check<value_t<S>, std::decay_t<A>...>())
+            return stage_stream<Op, std::remove_cvref_t<S>, std::decay_t<A>...>(std::in_place, std::forward<S>(s),
+                                                                                std::forward<A>(args)...);
     }
     template <class... A>
         requires(!any_stream<A> && ...)
@@ -58,10 +60,11 @@ struct stage_fn {
     }
 };
 
-/// The default checks: none. Stages inherit and hide what they need.
+/// The default checks: none. Stages inherit and hide what they need; `check`
+/// static_asserts with a plain message and returns whether all held.
 struct no_checks {
     template <class T, class... A>
-    static constexpr void check() {}
+    static constexpr bool check() { return true; }
     template <class... A>
     static constexpr void check_args() {}
 };

@@ -22,7 +22,7 @@ struct and_then_stage : no_checks {
     using value = value_t<inner_stream<T, F>>;
 
     template <class T, class F>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_invocable_v<F&, T&&>,
                       "rill::and_then: the function cannot be called with the stream's item type (it is "
                       "called with each Ok value as an rvalue T).");
@@ -30,6 +30,10 @@ struct and_then_stage : no_checks {
             static_assert(any_stream<std::invoke_result_t<F&, T&&>>,
                           "rill::and_then: the function must return a stream. Did you mean rill::map (T -> U) "
                           "or rill::try_map (T -> result<U>)?");
+        return [] {
+            if constexpr (std::is_invocable_v<F&, T&&>) return any_stream<std::invoke_result_t<F&, T&&>>;
+            else return false;
+        }();
     }
     template <class F>
     static constexpr void check_args() {

@@ -19,8 +19,9 @@ struct chunk_stage : no_checks {
     using value = std::vector<T>;
 
     template <class T, class N>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_integral_v<N>, "rill::chunk: the size must be an integer.");
+        return std::is_integral_v<N>;
     }
 
     template <class C, class N>

@@ -17,13 +17,14 @@ struct filter_stage : no_checks {
     using value = T;
 
     template <class T, class P>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_invocable_v<P&, const T&>,
                       "rill::filter: the predicate cannot be called with the stream's item type (it is called "
                       "with each Ok value as a const T&).");
         if constexpr (std::is_invocable_v<P&, const T&>)
             static_assert(std::is_convertible_v<std::invoke_result_t<P&, const T&>, bool>,
                           "rill::filter: the predicate must return something convertible to bool.");
+        return std::is_invocable_r_v<bool, P&, const T&>;
     }
     template <class P>
     static constexpr void check_args() {

@@ -17,7 +17,7 @@ struct map_stage : no_checks {
     using value = std::remove_cvref_t<std::invoke_result_t<F&, T&&>>;
 
     template <class T, class F>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_invocable_v<F&, T&&>,
                       "rill::map: the function cannot be called with the stream's item type (it is called "
                       "with each Ok value as an rvalue T).");
@@ -26,6 +26,10 @@ struct map_stage : no_checks {
                           "rill::map: the function returns void. Did you mean rill::tap (a side effect on "
                           "each Ok item) or rill::for_each (a sink)?");
         }
+        return [] {
+            if constexpr (std::is_invocable_v<F&, T&&>) return !std::is_void_v<std::invoke_result_t<F&, T&&>>;
+            else return false;
+        }();
     }
     template <class F>
     static constexpr void check_args() {

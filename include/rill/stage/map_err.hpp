@@ -18,9 +18,10 @@ struct map_err_stage : no_checks {
     using value = T;
 
     template <class T, class F>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_invocable_r_v<err_info, F&, err_info&&>,
                       "rill::map_err: the function must take an err_info and return an err_info.");
+        return std::is_invocable_r_v<err_info, F&, err_info&&>;
     }
 
     template <class C, class F>

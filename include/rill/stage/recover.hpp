@@ -18,12 +18,16 @@ struct recover_stage : no_checks {
     using value = T;
 
     template <class T, class F>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_invocable_v<F&, err_info&&>,
                       "rill::recover: the function must take an err_info and return a T or a result<T>.");
         if constexpr (std::is_invocable_v<F&, err_info&&>)
             static_assert(std::is_constructible_v<result<T>, std::invoke_result_t<F&, err_info&&>>,
                           "rill::recover: the function must return the stream's item type T or a result<T>.");
+        return [] {
+            if constexpr (std::is_invocable_v<F&, err_info&&>) return std::is_constructible_v<result<T>, std::invoke_result_t<F&, err_info&&>>;
+            else return false;
+        }();
     }
 
     template <class C, class F>

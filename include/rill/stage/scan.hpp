@@ -17,7 +17,7 @@ struct scan_stage : no_checks {
     using value = A;
 
     template <class T, class A, class F>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_invocable_v<F&, const A&, T&&>,
                       "rill::scan: the function must be callable as f(acc, item) with the accumulator and an "
                       "Ok value.");
@@ -25,6 +25,10 @@ struct scan_stage : no_checks {
             static_assert(std::is_assignable_v<A&, std::invoke_result_t<F&, const A&, T&&>>,
                           "rill::scan: the function must return the accumulator's type.");
         static_assert(std::is_copy_constructible_v<A>, "rill::scan: the accumulator must be copyable.");
+        return [] {
+            if constexpr (std::is_invocable_v<F&, const A&, T&&>) return std::is_assignable_v<A&, std::invoke_result_t<F&, const A&, T&&>> && std::is_copy_constructible_v<A>;
+            else return false;
+        }();
     }
 
     template <class C, class A, class F>

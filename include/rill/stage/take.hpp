@@ -17,8 +17,9 @@ struct take_stage : no_checks {
     using value = T;
 
     template <class T, class N>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_integral_v<N>, "rill::take: the count must be an integer.");
+        return std::is_integral_v<N>;
     }
 
     template <class C, class N>

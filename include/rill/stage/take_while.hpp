@@ -18,9 +18,10 @@ struct take_while_stage : no_checks {
     using value = T;
 
     template <class T, class P>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_invocable_r_v<bool, P&, const T&>,
                       "rill::take_while: the predicate must be callable with a const T& and return bool.");
+        return std::is_invocable_r_v<bool, P&, const T&>;
     }
 
     template <class C, class P>

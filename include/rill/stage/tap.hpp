@@ -18,10 +18,11 @@ struct tap_stage : no_checks {
     using value = T;
 
     template <class T, class F>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_invocable_v<F&, const T&>,
                       "rill::tap: the function cannot be called with the stream's item type (it is called "
                       "with each Ok value as a const T&).");
+        return std::is_invocable_v<F&, const T&>;
     }
 
     template <class C, class F>

@@ -19,13 +19,17 @@ struct try_map_stage : no_checks {
     using value = unwrap_result_t<std::invoke_result_t<F&, T&&>>;
 
     template <class T, class F>
-    static constexpr void check() {
+    static constexpr bool check() {
         static_assert(std::is_invocable_v<F&, T&&>,
                       "rill::try_map: the function cannot be called with the stream's item type (it is called "
                       "with each Ok value as an rvalue T).");
         if constexpr (std::is_invocable_v<F&, T&&>)
             static_assert(is_result_v<std::invoke_result_t<F&, T&&>>,
                           "rill::try_map: the function must return rill::result<U>. Did you mean rill::map?");
+        return [] {
+            if constexpr (std::is_invocable_v<F&, T&&>) return is_result_v<std::invoke_result_t<F&, T&&>>;
+            else return false;
+        }();
     }
     template <class F>
     static constexpr void check_args() {
