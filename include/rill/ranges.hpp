@@ -42,14 +42,16 @@ class stream_view : public ::ranges::view_facade<stream_view<S>, ::ranges::unkno
         bool equal(::ranges::default_sentinel_t) const { return !state->current; }
     };
 
-    view_cursor begin_cursor() const { return view_cursor{std::make_shared<run>(stream_.open())}; }
+    view_cursor begin_cursor() const { return view_cursor{std::make_shared<run>(stream_->open())}; }
 
 public:
     stream_view() = default;
-    explicit stream_view(S s) : stream_(std::move(s)) {}
+    explicit stream_view(S s) : stream_(std::make_shared<const S>(std::move(s))) {}
 
 private:
-    S stream_;
+    // Shared, so that the view is semiregular (range-v3 views must be default
+    // constructible and assignable) whatever the stream holds.
+    std::shared_ptr<const S> stream_;
 };
 
 namespace detail {

@@ -218,7 +218,7 @@ TEST_CASE("an exception thrown inside the coroutine propagates from next() and d
 
 TEST_CASE("an exception thrown inside the coroutine releases the resources of the run") {
     // Through stream<T>, which hides the generate cursor from using_resource;
-    // the direct form is below, under RILL_TEST_INNER_GENERATE.
+    // the direct form is tested below.
     auto log = std::make_shared<rill_test::event_log>();
     const auto s = rill::using_resource(rill_test::acquire_logged(log, "r"), rill_test::release_logged(log),
                                         [log](rill_test::logging_handle&) -> rill::stream<int> {
@@ -243,14 +243,6 @@ TEST_CASE("a generate stream erased inside and_then outlives its temporary descr
     CHECK(rill_test::show(s) == "* ** ** *** *** ***");
 }
 
-// BUG (reported): generate_stream::cursor has an unconstrained
-// `template <class G> explicit cursor(G&& f)` (include/rill/source/generate.hpp:156)
-// that and_then's and using_resource's `inner_.emplace(opener{...})` select
-// instead of the opener's conversion to the cursor: a generate stream returned
-// by an and_then function or a using_resource `use` does not compile. These
-// tests are compiled with -DRILL_TEST_INNER_GENERATE until the constructor is
-// constrained (`requires std::is_constructible_v<F, G&&>`); then drop the guard.
-#ifdef RILL_TEST_INNER_GENERATE
 TEST_CASE("a generate stream returned by an and_then function outlives its temporary description") {
     const auto s = rill::iota(1, 4) | rill::and_then([](int n) {
                        return rill::generate([n, label = std::string(static_cast<std::size_t>(n), '*')]()
@@ -276,7 +268,6 @@ TEST_CASE("an exception inside a coroutine used by using_resource releases the r
     CHECK(log->events == std::vector<std::string>{"open r", "open g", "close g", "close r failed"});
 }
 
-#endif
 
 TEST_CASE("an exception thrown by the factory propagates from the run") {
     auto calls = std::make_shared<int>(0);

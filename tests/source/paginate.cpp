@@ -148,7 +148,7 @@ TEST_CASE("paginate replays from page 0 on every run") {
 
 TEST_CASE("an exception thrown by fetch propagates and releases the resources of the run") {
     // Through stream<T>, which hides the paginate cursor from using_resource;
-    // the direct form is below, under RILL_TEST_INNER_PAGINATE.
+    // the direct form is tested below.
     for (int throw_at : {1, 2, 3}) {
         CAPTURE(throw_at);
         auto log = std::make_shared<rill_test::event_log>();
@@ -176,14 +176,6 @@ TEST_CASE("an exception thrown by fetch propagates from next() at the page it fa
     CHECK(*calls == 2);
 }
 
-// BUG (reported): paginate_stream::cursor has an unconstrained
-// `template <class G> explicit cursor(G&& f)` (include/rill/source/paginate.hpp:32)
-// that and_then's and using_resource's `inner_.emplace(opener{...})` select
-// instead of the opener's conversion to the cursor: a paginate stream returned
-// by an and_then function or a using_resource `use` does not compile. These
-// tests are compiled with -DRILL_TEST_INNER_PAGINATE until the constructor is
-// constrained (`requires std::is_constructible_v<F, G&&>`); then drop the guard.
-#ifdef RILL_TEST_INNER_PAGINATE
 TEST_CASE("a paginate stream used inside using_resource releases the resource when fetch throws") {
     auto log = std::make_shared<rill_test::event_log>();
     auto calls = std::make_shared<int>(0);
@@ -194,7 +186,6 @@ TEST_CASE("a paginate stream used inside using_resource releases the resource wh
     CHECK_THROWS_AS(rill::collect(s), rill_test::boom);
     CHECK(log->events == std::vector<std::string>{"open r", "close r failed"});
 }
-#endif
 
 TEST_CASE("paginate carries move-only items and items without a default constructor") {
     const auto m = rill::paginate([](std::size_t p) -> rill::result<std::vector<rill_test::move_only>> {

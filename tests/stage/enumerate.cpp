@@ -23,48 +23,64 @@
 using namespace rill_test;
 
 namespace {
-// Renders the run of an enumerated stream of ints: "0:5 !E1 2:7".
+// Renders a run of an enumerated stream of ints, consumed `how`: "0:5 !E1 2:7".
 template <class S>
-std::string show_indexed(S&& s) {
-    return show(std::forward<S>(s) | rill::map([](const std::pair<std::size_t, int>& p) {
-                    return std::to_string(p.first) + ":" + std::to_string(p.second);
-                }));
+std::string show_indexed(via how, const S& s) {
+    return show_via(how, s | rill::map([](const std::pair<std::size_t, int>& p) {
+                             return std::to_string(p.first) + ":" + std::to_string(p.second);
+                         }));
+}
+// The same for a run drained and a run pulled, which must agree.
+template <class S>
+std::string shown_indexed(const S& s) {
+    auto a = show_indexed(via::drain, s);
+    auto b = show_indexed(via::next, s);
+    return a == b ? a : "drain: [" + a + "] next: [" + b + "]";
 }
 } // namespace
 
 TEST_CASE("enumerate pairs each Ok item with its position") {
     auto s = rill::of(5, 6, 7) | rill::enumerate();
     static_assert(std::is_same_v<rill::value_t<decltype(s)>, std::pair<std::size_t, int>>);
-    auto v = rill::collect(s);
-    REQUIRE(v.size() == 3);
-    CHECK(v[0].value() == std::pair<std::size_t, int>{0, 5});
-    CHECK(v[2].value() == std::pair<std::size_t, int>{2, 7});
-    CHECK(show_indexed(s) == "0:5 1:6 2:7");
+    for (via how : both_ways) {
+        CAPTURE(how);
+        auto v = collect_via(how, s);
+        REQUIRE(v.size() == 3);
+        CHECK(v[0].value() == std::pair<std::size_t, int>{0, 5});
+        CHECK(v[2].value() == std::pair<std::size_t, int>{2, 7});
+    }
+    CHECK(shown_indexed(s) == "0:5 1:6 2:7");
 }
 
 TEST_CASE("enumerate counts Err items as positions and passes them in place") {
-    CHECK(show_indexed(rill::from(items({-1, 5, 6})) | rill::enumerate()) == "!E1 1:5 2:6");
-    CHECK(show_indexed(rill::from(items({5, -2, 6})) | rill::enumerate()) == "0:5 !E2 2:6");
-    CHECK(show_indexed(rill::from(items({5, 6, -3})) | rill::enumerate()) == "0:5 1:6 !E3");
-    CHECK(show_indexed(rill::from(items({-4})) | rill::enumerate()) == "!E4");
-    CHECK(show_indexed(rill::from(items({-1, -2, 9})) | rill::enumerate()) == "!E1 !E2 2:9");
+    CHECK(shown_indexed(rill::from(items({-1, 5, 6})) | rill::enumerate()) == "!E1 1:5 2:6");
+    CHECK(shown_indexed(rill::from(items({5, -2, 6})) | rill::enumerate()) == "0:5 !E2 2:6");
+    CHECK(shown_indexed(rill::from(items({5, 6, -3})) | rill::enumerate()) == "0:5 1:6 !E3");
+    CHECK(shown_indexed(rill::from(items({-4})) | rill::enumerate()) == "!E4");
+    CHECK(shown_indexed(rill::from(items({-1, -2, 9})) | rill::enumerate()) == "!E1 !E2 2:9");
 }
 
 TEST_CASE("enumerate leaves an Err item unchanged, provenance included") {
-    auto v = rill::collect(rill::from(items({5, -2})) | rill::enumerate());
-    REQUIRE(v.size() == 2);
-    CHECK(text(v[1].error()) == "E2: error 2 [at from #1]");
+    for (via how : both_ways) {
+        CAPTURE(how);
+        auto v = collect_via(how, rill::from(items({5, -2})) | rill::enumerate());
+        REQUIRE(v.size() == 2);
+        CHECK(text(v[1].error()) == "E2: error 2 [at from #1]");
+    }
 }
 
 TEST_CASE("enumerate over the empty stream gives no items") {
-    CHECK(rill::collect(rill::empty<int>() | rill::enumerate()).empty());
+    CHECK(shown_indexed(rill::empty<int>() | rill::enumerate()) == "");
 }
 
 TEST_CASE("enumerate pulls only as many upstream items as the consumer asks for") {
-    auto pulls = counter();
-    auto s = count_pulls(rill::iota(10), pulls) | rill::enumerate();
-    CHECK(show_indexed(s | rill::take(2)) == "0:10 1:11");
-    CHECK(*pulls == 2);
+    for (via how : both_ways) {
+        CAPTURE(how);
+        auto pulls = counter();
+        auto s = count_pulls(rill::iota(10), pulls) | rill::enumerate();
+        CHECK(show_indexed(how, s | rill::take(2)) == "0:10 1:11");
+        CHECK(*pulls == 2);
+    }
 }
 
 TEST_CASE("enumerate stopped early releases the upstream resource") {
@@ -74,37 +90,41 @@ TEST_CASE("enumerate stopped early releases the upstream resource") {
         CHECK(c.next()->value().first == 0);
     }
     CHECK(events_of(log) == "open r | close r stopped_early");
+    log->events.clear();
+    CHECK(show_indexed(via::drain, resource_over(log, "r", rill::iota(0, 5)) | rill::enumerate() | rill::take(1)) == "0:0");
+    CHECK(events_of(log) == "open r | close r stopped_early");
 }
 
 TEST_CASE("an exception from upstream propagates through enumerate and the resource is released") {
-    for (int k : {1, 2, 3}) {
+    for (via how : both_ways) for (int k : {1, 2, 3}) {
+        CAPTURE(how);
         CAPTURE(k);
         auto log = new_log();
         auto calls = counter();
         auto s = resource_over(log, "r", rill::iota(0, 3)) | rill::map(counted([](int x) { return x; }, calls, k)) |
                  rill::enumerate();
-        CHECK_THROWS_AS(rill::collect(s), boom);
+        CHECK_THROWS_AS(collect_via(how, s), boom);
         CHECK(events_of(log) == "open r | close r failed");
     }
 }
 
 TEST_CASE("enumerate works with move-only and non-default-constructible items") {
     auto mo = rill::iota(7, 9) | rill::map([](int i) { return move_only(i); }) | rill::enumerate();
-    auto v = rill::collect(mo);
+    auto v = collect_via(via::next, mo);
     REQUIRE(v.size() == 2);
     CHECK(v[0].value().first == 0);
     CHECK(v[0].value().second.get() == 7);
     CHECK(v[1].value().first == 1);
     CHECK(v[1].value().second.get() == 8);
 
-    auto nd = rill::collect(rill::iota(3, 4) | rill::map([](int i) { return no_default(i); }) | rill::enumerate());
+    auto nd = collect_via(via::drain, rill::iota(3, 4) | rill::map([](int i) { return no_default(i); }) | rill::enumerate());
     REQUIRE(nd.size() == 1);
     CHECK(nd[0].value().second == no_default(3));
 }
 
 TEST_CASE("enumerate has the same items in the call form and the pipe form") {
     auto src = rill::from(items({4, -2, 6}));
-    CHECK(show_indexed(rill::enumerate(src)) == "0:4 !E2 2:6");
+    CHECK(shown_indexed(rill::enumerate(src)) == "0:4 !E2 2:6");
     CHECK(rill::collect(rill::enumerate(src)) == rill::collect(src | rill::enumerate()));
 }
 
@@ -112,6 +132,6 @@ TEST_CASE("enumerate restarts at 0 on every run") {
     auto pulls = counter();
     auto s = count_pulls(rill::from(items({4, -2, 6})), pulls) | rill::enumerate();
     CHECK(*pulls == 0);
-    CHECK(show_indexed(s) == "0:4 !E2 2:6");
-    CHECK(show_indexed(s) == "0:4 !E2 2:6");
+    CHECK(shown_indexed(s) == "0:4 !E2 2:6");
+    CHECK(shown_indexed(s) == "0:4 !E2 2:6");
 }

@@ -154,6 +154,7 @@ public:
         using value_type = generate_stream::value_type;
 
         template <class G>
+            requires std::is_constructible_v<F, G&&> // never a hijacked copy or conversion
         explicit cursor(G&& f) {
             const std::size_t reserve = frame_hint.load(std::memory_order_relaxed);
             block_ = ::operator new(closure_bytes + reserve);

@@ -30,6 +30,7 @@ public:
     public:
         using value_type = paginate_stream::value_type;
         template <class G>
+            requires std::is_constructible_v<F, G&&> // never a hijacked copy or conversion
         explicit cursor(G&& f) : f_(std::forward<G>(f)) {}
 
         std::optional<result<value_type>> next() {

@@ -66,6 +66,8 @@ public:
         template <std::size_t I>
         constexpr void open_part() {
             // Variant alternative I + 1 is part I's cursor; alternative 0 means "finished".
+            // The finished part's run is destroyed before the next one opens.
+            running_.template emplace<0>();
             running_.template emplace<I + 1>(std::move(std::get<I>(streams_)).open());
         }
 

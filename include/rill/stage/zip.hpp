@@ -35,13 +35,15 @@ public:
     public:
         using value_type = zip_stream::value_type;
 
-        explicit constexpr cursor(C... c) : cursors_(std::in_place, std::move(c)...) {}
+        explicit constexpr cursor(C... c) : cursors_(std::move(c)...) {}
+        cursor(cursor&&) = default;
+        ~cursor() { release(); }
 
         constexpr std::optional<result<value_type>> next() {
-            if (!cursors_) return std::nullopt;
-            auto items = std::apply([](auto&... c) { return pull_all(c...); }, *cursors_);
+            if (ended_) return std::nullopt;
+            auto items = pull_all(std::index_sequence_for<C...>{});
             if (!items) {
-                cursors_.reset();
+                release();
                 return std::nullopt;
             }
             return std::apply([](auto&... r) { return combine(r...); }, *items);
@@ -49,13 +51,12 @@ public:
 
     private:
         // Left to right, stopping at the first stream that has ended.
-        template <class... D>
-        static constexpr std::optional<std::tuple<result<typename D::value_type>...>> pull_all(D&... c) {
-            std::tuple<std::optional<result<typename D::value_type>>...> got;
+        template <std::size_t... I>
+        constexpr std::optional<std::tuple<result<typename C::value_type>...>> pull_all(std::index_sequence<I...>) {
+            std::tuple<std::optional<result<typename C::value_type>>...> got;
             bool ended = false;
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-                (void)((ended || (std::get<I>(got) = c.next(), ended = !std::get<I>(got)), !ended) && ...);
-            }(std::index_sequence_for<D...>{});
+            (void)((ended || (std::get<I>(got) = std::get<I>(cursors_)->next(), ended = !std::get<I>(got)), !ended) &&
+                   ...);
             if (ended) return std::nullopt;
             return std::apply([](auto&... o) { return std::optional(std::tuple(std::move(*o)...)); }, got);
         }
@@ -68,14 +69,25 @@ public:
             return detail::fail<value_type>(std::move(*first));
         }
 
-        std::optional<std::tuple<C...>> cursors_;
+        // Runs are released in reverse order of opening (last stream first).
+        constexpr void release() noexcept {
+            ended_ = true;
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                constexpr std::size_t n = sizeof...(I);
+                ((std::get<n - 1 - I>(cursors_).reset()), ...);
+            }(std::index_sequence_for<C...>{});
+        }
+
+        std::tuple<std::optional<C>...> cursors_;
+        bool ended_ = false;
     };
 
     template <class Self>
         requires(detail::opens<detail::like_t<Self, S>> && ...)
     static constexpr auto start(Self&& self) {
         return std::apply(
-            [](auto&... p) { return cursor<cursor_t<detail::like_t<Self, S>>...>(detail::fwd_like<Self>(p).open()...); },
+            // Braces: the streams are opened left to right.
+            [](auto&... p) { return cursor<cursor_t<detail::like_t<Self, S>>...>{detail::fwd_like<Self>(p).open()...}; },
             self.parts_);
     }
 
