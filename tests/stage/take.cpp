@@ -113,6 +113,23 @@ TEST_CASE("take releases the upstream resource once it has n items, when drained
     CHECK(events_of(log) == "open r | got 0 | got 1 | close r stopped_early");
 }
 
+TEST_CASE("a drained take has released its upstream when drain returns, before its cursor goes") {
+    // The push protocol (rill::detail::drain, what the sinks use) on a cursor the test keeps.
+    auto log = new_log();
+    auto c = (resource_over(log, "r", rill::iota(0, 10)) | rill::take(2)).open();
+    struct sink {
+        std::shared_ptr<event_log> log;
+        bool ok(int x) {
+            log->add("got " + std::to_string(x));
+            return true;
+        }
+        bool err(rill::err_info&&) { return true; }
+    } k{log};
+    CHECK(rill::detail::drain(c, k)); // the run is over
+    CHECK(events_of(log) == "open r | got 0 | got 1 | close r stopped_early");
+    CHECK_FALSE(c.next().has_value());
+}
+
 TEST_CASE("take of exactly the upstream's length still releases it after the n-th item") {
     auto log = new_log();
     auto c = (resource_over(log, "r", rill::iota(0, 2)) | rill::take(2)).open();
