@@ -9,7 +9,6 @@
 #pragma once
 
 #include <rill/detail/stream_base.hpp>
-#include <rill/pipe.hpp>
 
 #include <atomic>
 #include <coroutine>

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <rill/detail/stream_base.hpp>
-#include <rill/pipe.hpp>
 
 #include <optional>
 #include <type_traits>
