@@ -101,6 +101,44 @@ constexpr bool drain(C& c, K& sink) {
     }
 }
 
+/// A sink that keeps the first item it is given and stops the run there.
+template <class T>
+struct first_item {
+    std::optional<result<T>>& item;
+    constexpr bool ok(T&& x) {
+        item.emplace(tl::in_place, std::move(x));
+        return false;
+    }
+    constexpr bool err(err_info&& e) {
+        item.emplace(tl::unexpect, std::move(e));
+        return false;
+    }
+};
+
+/// Replaces `item` with the next item of `c` (empty at the end), like
+/// `item = c.next()`. When the cursor can `drain`, its whole pipeline runs in
+/// one loop that stops at the first item out of the last stage, built in place
+/// in `item`: no `optional<result<T>>` per stage. Iterators (range-for) pull
+/// this way.
+template <class C>
+constexpr void pull_into(C& c, std::optional<result<typename C::value_type>>& item) {
+    if constexpr (requires(first_item<typename C::value_type>& k) { c.drain(k); }) {
+        item.reset();
+        first_item<typename C::value_type> k{item};
+        c.drain(k);
+    } else {
+        item = c.next();
+    }
+}
+
+/// The next item of `c`, pulled as `pull_into` does.
+template <class C>
+constexpr std::optional<result<typename C::value_type>> pull(C& c) {
+    std::optional<result<typename C::value_type>> item;
+    pull_into(c, item);
+    return item;
+}
+
 /// A sink that forwards Err items unchanged to `down`: stages derive their
 /// drain adapters from it and add `ok`.
 template <class K>

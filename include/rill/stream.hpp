@@ -1,6 +1,7 @@
 /// \file
 /// `stream<T>`: the type-erased stream. Any replayable rill stream of `result<T>`
-/// converts to it; it costs one allocation per run and a virtual call per item.
+/// converts to it; it costs one allocation per run, and per item one indirect
+/// call (into the consumer's sink when drained, a virtual `next()` when pulled).
 #pragma once
 
 #include <rill/detail/stream_base.hpp>
@@ -18,9 +19,17 @@ namespace rill {
 /// description; a default-constructed `stream<T>` has no items.
 template <class T>
 class stream : public stream_base<stream<T>> {
+    // The consumer's sink, erased: the erased run drains its whole pipeline in
+    // its own loop and calls through these pointers once per item.
+    struct erased_sink {
+        void* self;
+        bool (*ok)(void*, T&&);
+        bool (*err)(void*, err_info&&);
+    };
     struct run_base {
         virtual ~run_base() = default;
         virtual std::optional<result<T>> next() = 0;
+        virtual bool drain(const erased_sink& k) = 0;
     };
     struct description_base {
         virtual ~description_base() = default;
@@ -31,6 +40,14 @@ class stream : public stream_base<stream<T>> {
     struct run final : run_base {
         explicit run(C c) : cursor(std::move(c)) {}
         std::optional<result<T>> next() override { return cursor.next(); }
+        bool drain(const erased_sink& k) override {
+            struct adapter {
+                const erased_sink& k;
+                bool ok(T&& x) { return k.ok(k.self, std::move(x)); }
+                bool err(err_info&& e) { return k.err(k.self, std::move(e)); }
+            } a{k};
+            return detail::drain(cursor, a);
+        }
         C cursor;
     };
 
@@ -53,6 +70,15 @@ public:
         cursor() = default;
         explicit cursor(std::unique_ptr<run_base> r) noexcept : run_(std::move(r)) {}
         std::optional<result<T>> next() { return run_ ? run_->next() : std::nullopt; }
+
+        /// The push protocol (see `detail::drain`), through one indirect call per item.
+        template <class K>
+        bool drain(K& sink) {
+            if (!run_) return true;
+            const erased_sink k{&sink, [](void* s, T&& x) { return static_cast<K*>(s)->ok(std::move(x)); },
+                                [](void* s, err_info&& e) { return static_cast<K*>(s)->err(std::move(e)); }};
+            return run_->drain(k);
+        }
 
     private:
         std::unique_ptr<run_base> run_;

@@ -88,7 +88,7 @@ TEST_CASE("try_map(catching(f)) turns a throw into an Err item in its position a
     CHECK(shown(rill::of(14) | rill::try_map(rill::catching(checked))) == "!exception");
     CHECK(shown(rill::from(items({-1, 20, 3})) | rill::try_map(rill::catching(checked))) == "!E1 !exception 3");
 
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto v = collect_via(how, rill::of(1, 12, 2) | rill::try_map(rill::catching(checked)));
         REQUIRE(v.size() == 3);
@@ -103,7 +103,7 @@ TEST_CASE("try_map(catching(f)) keeps the Err items f returns and reports its th
 TEST_CASE("and_then(lift(catching(f))) gives the same items as try_map(catching(f))") {
     auto src = rill::from(items({1, -1, 11, 3}));
     CHECK(shown(src | rill::and_then(rill::lift(rill::catching(checked)))) == "1 !E1 !exception 3");
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         CHECK(collect_via(how, src | rill::and_then(rill::lift(rill::catching(checked)))) ==
               collect_via(how, src | rill::try_map(rill::catching(checked))));
@@ -111,7 +111,7 @@ TEST_CASE("and_then(lift(catching(f))) gives the same items as try_map(catching(
 }
 
 TEST_CASE("with catching, an exception at any call no longer fails the run: upstream completes") {
-    for (via how : both_ways) for (int k : {1, 2, 3}) {
+    for (via how : every_way) for (int k : {1, 2, 3}) {
         CAPTURE(how);
         CAPTURE(k);
         auto log = new_log();
@@ -130,7 +130,7 @@ TEST_CASE("with catching, an exception at any call no longer fails the run: upst
 }
 
 TEST_CASE("without catching, the same exception propagates") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto log = new_log();
         auto calls = counter();
@@ -150,7 +150,7 @@ TEST_CASE("catching(f) calls f only when it is called, once per call") {
     CHECK(show_via(via::next, s | rill::take(2)) == "0 2");
     CHECK(*calls == 4);
     CHECK(shown(s) == "0 2 4 6");
-    CHECK(*calls == 12);
+    CHECK(*calls == 16);
 }
 
 TEST_CASE("try_map(catching(f)) over the empty stream gives no items") {

@@ -65,7 +65,7 @@ TEST_CASE("chunk keeps Err items in position wherever they are") {
 }
 
 TEST_CASE("chunk leaves an Err item unchanged, provenance included") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto v = collect_via(how, rill::from(items({1, -2})) | rill::chunk(4));
         REQUIRE(v.size() == 2);
@@ -112,7 +112,7 @@ TEST_CASE("chunk pulls the items of the chunks the consumer asks for and no more
 }
 
 TEST_CASE("chunk releases the upstream resource at its end or when stopped early") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto log = new_log();
         CHECK(show_chunks(how, resource_over(log, "r", rill::iota(0, 3)) | rill::chunk(2)) == "[0 1] [2]");
@@ -124,7 +124,7 @@ TEST_CASE("chunk releases the upstream resource at its end or when stopped early
 }
 
 TEST_CASE("an exception from upstream in the middle of a chunk propagates and the resource is released") {
-    for (via how : both_ways) for (int k : {1, 2, 3}) {
+    for (via how : every_way) for (int k : {1, 2, 3}) {
         CAPTURE(how);
         CAPTURE(k);
         auto log = new_log();

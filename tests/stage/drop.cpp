@@ -35,7 +35,7 @@ TEST_CASE("drop keeps the Err items after the first n in position") {
     CHECK(shown(rill::from(items({0, 1, 2, -3})) | rill::drop(1)) == "1 2 !E3");
     CHECK(shown(rill::from(items({0, -4})) | rill::drop(1)) == "!E4");
 
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto v = collect_via(how, rill::from(items({0, -4})) | rill::drop(1));
         REQUIRE(v.size() == 1);
@@ -74,7 +74,7 @@ TEST_CASE("drop pulls upstream only when the consumer pulls") {
 }
 
 TEST_CASE("drop past the end lets the upstream complete; stopping early releases it") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto log = new_log();
         CHECK(show_via(how, resource_over(log, "r", rill::iota(0, 2)) | rill::drop(5)) == "");
@@ -86,7 +86,7 @@ TEST_CASE("drop past the end lets the upstream complete; stopping early releases
 }
 
 TEST_CASE("an exception from upstream propagates through drop, in the dropped part too") {
-    for (via how : both_ways) for (int k : {1, 2, 3}) {
+    for (via how : every_way) for (int k : {1, 2, 3}) {
         CAPTURE(how);
         CAPTURE(k);
         auto log = new_log();

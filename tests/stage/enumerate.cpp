@@ -42,7 +42,7 @@ std::string shown_indexed(const S& s) {
 TEST_CASE("enumerate pairs each Ok item with its position") {
     auto s = rill::of(5, 6, 7) | rill::enumerate();
     static_assert(std::is_same_v<rill::value_t<decltype(s)>, std::pair<std::size_t, int>>);
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto v = collect_via(how, s);
         REQUIRE(v.size() == 3);
@@ -61,7 +61,7 @@ TEST_CASE("enumerate counts Err items as positions and passes them in place") {
 }
 
 TEST_CASE("enumerate leaves an Err item unchanged, provenance included") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto v = collect_via(how, rill::from(items({5, -2})) | rill::enumerate());
         REQUIRE(v.size() == 2);
@@ -74,7 +74,7 @@ TEST_CASE("enumerate over the empty stream gives no items") {
 }
 
 TEST_CASE("enumerate pulls only as many upstream items as the consumer asks for") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto pulls = counter();
         auto s = count_pulls(rill::iota(10), pulls) | rill::enumerate();
@@ -96,7 +96,7 @@ TEST_CASE("enumerate stopped early releases the upstream resource") {
 }
 
 TEST_CASE("an exception from upstream propagates through enumerate and the resource is released") {
-    for (via how : both_ways) for (int k : {1, 2, 3}) {
+    for (via how : every_way) for (int k : {1, 2, 3}) {
         CAPTURE(how);
         CAPTURE(k);
         auto log = new_log();

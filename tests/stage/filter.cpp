@@ -36,11 +36,11 @@ TEST_CASE("filter passes Err items in position without asking the predicate") {
     CHECK(shown(rill::from(items({1, 2, -3})) | rill::filter(p)) == "2 !E3");
     CHECK(shown(rill::from(items({-4})) | rill::filter(p)) == "!E4");
     CHECK(shown(rill::from(items({1, -1, 3, -2, 5})) | rill::filter(p)) == "!E1 !E2");
-    CHECK(*calls == 2 * (2 + 3 + 2 + 0 + 3)); // two runs each
+    CHECK(*calls == 3 * (2 + 3 + 2 + 0 + 3)); // three runs each
 }
 
 TEST_CASE("filter leaves an Err item unchanged, provenance included") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto v = collect_via(how, rill::from(items({1, -2})) | rill::filter(even));
         REQUIRE(v.size() == 1);
@@ -89,7 +89,7 @@ TEST_CASE("filter pulls only until it finds the items the consumer asks for") {
 }
 
 TEST_CASE("filter stopped early releases the upstream resource") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto log = new_log();
         auto s = resource_over(log, "r", rill::iota(0, 10)) | rill::filter(even) | rill::take(1);
@@ -99,7 +99,7 @@ TEST_CASE("filter stopped early releases the upstream resource") {
 }
 
 TEST_CASE("filter that rejects everything runs its upstream to the end and releases it") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto log = new_log();
         auto s = resource_over(log, "r", rill::iota(0, 4)) | rill::filter([](int) { return false; });
@@ -109,7 +109,7 @@ TEST_CASE("filter that rejects everything runs its upstream to the end and relea
 }
 
 TEST_CASE("an exception thrown by the predicate propagates and the upstream resource is released") {
-    for (via how : both_ways) for (int k : {1, 2, 3}) {
+    for (via how : every_way) for (int k : {1, 2, 3}) {
         CAPTURE(how);
         CAPTURE(k);
         auto log = new_log();

@@ -38,7 +38,7 @@ template <class S>
 rill::err_info only_error(const S& s) {
     rill::err_info found[2];
     for (int i = 0; i < 2; ++i)
-        for (auto& r : collect_via(both_ways[i], s))
+        for (auto& r : collect_via(every_way[i], s))
             if (!r.has_value()) {
                 found[i] = r.error();
                 break;
@@ -118,7 +118,7 @@ TEST_CASE("named pulls only as many upstream items as the consumer asks for") {
 }
 
 TEST_CASE("an exception from upstream passes through named and the resource is released") {
-    for (via how : both_ways) for (int k : {1, 2, 3}) {
+    for (via how : every_way) for (int k : {1, 2, 3}) {
         CAPTURE(how);
         CAPTURE(k);
         auto log = new_log();

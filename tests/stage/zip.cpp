@@ -48,7 +48,7 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 TEST_CASE("zip pairs the items of its streams position by position") {
     auto s = rill::zip(rill::of(1, 2, 3), rill::of(std::string("a"), std::string("b"), std::string("c")));
     static_assert(std::is_same_v<rill::value_t<decltype(s)>, std::tuple<int, std::string>>);
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto v = collect_via(how, s);
         REQUIRE(v.size() == 3);
@@ -80,7 +80,7 @@ TEST_CASE("the leftmost Err of a round wins and the round's other items are drop
     auto b = rill::from(items({-3, -4, 3, 5}));
     CHECK(shown_pairs(rill::zip(a, b)) == "!E3 !E1 !E2 4/5");
     CHECK(shown_pairs(rill::zip(b, a)) == "!E3 !E4 !E2 5/4");
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto v = collect_via(how, rill::zip(a, b));
         REQUIRE(v.size() == 4);
@@ -98,7 +98,7 @@ TEST_CASE("zip ends with its shortest stream") {
 TEST_CASE("zip pulls each stream once per round, left to right, and stops at the first that ends") {
     auto pa = counter();
     auto pb = counter();
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         *pa = *pb = 0;
         // The right stream is shorter: the left item of the last round is dropped.
@@ -177,7 +177,7 @@ TEST_CASE("zip releases its streams' resources in reverse order of acquisition")
         CHECK(events_of(log) == "open a | open b | close b stopped_early | close a stopped_early");
     }
     SUBCASE("an exception") {
-        for (via how : both_ways) {
+        for (via how : every_way) {
             CAPTURE(how);
             log->events.clear();
             auto calls = counter();
@@ -200,7 +200,7 @@ TEST_CASE("zip releases its streams' resources in reverse order of acquisition")
 }
 
 TEST_CASE("an exception from one side propagates and every side's resource is released as failed") {
-    for (via how : both_ways) for (int k : {1, 2, 3}) {
+    for (via how : every_way) for (int k : {1, 2, 3}) {
         CAPTURE(how);
         CAPTURE(k);
         auto log = new_log();
@@ -216,7 +216,7 @@ TEST_CASE("an exception from one side propagates and every side's resource is re
 TEST_CASE("zip works with move-only and non-default-constructible items") {
     auto mo = rill::iota(1, 3) | rill::map([](int i) { return move_only(i); });
     auto nd = rill::iota(5, 7) | rill::map([](int i) { return no_default(i); });
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto v = collect_via(how, rill::zip(mo, nd));
         REQUIRE(v.size() == 2);

@@ -19,12 +19,16 @@
 
 namespace rill_test {
 
-/// The two ways a run is consumed: pulled item by item with `next()` (range-for,
-/// `open()`), or pushed through `drain` (what `collect` and the other sinks use).
-/// Stages implement both, so tests run each check both ways.
-enum class via { drain, next };
-inline constexpr via both_ways[] = {via::drain, via::next};
-inline std::ostream& operator<<(std::ostream& os, via how) { return os << (how == via::drain ? "drain" : "next"); }
+/// The three ways a run is consumed: pushed through `drain` (what `collect` and
+/// the other sinks use), pulled item by item with `next()` (`open()`), or
+/// stepped: drained one item at a time, the run stopped and resumed after each
+/// (`detail::pull_into`, what range-for uses). Stages implement `next()` and
+/// usually `drain`, so tests run each check every way.
+enum class via { drain, next, step };
+inline constexpr via every_way[] = {via::drain, via::next, via::step};
+inline std::ostream& operator<<(std::ostream& os, via how) {
+    return os << (how == via::drain ? "drain" : how == via::next ? "next" : "step");
+}
 
 /// All the items of one run, consumed `how`.
 template <class S>
@@ -32,7 +36,12 @@ std::vector<rill::result<rill::value_t<S>>> collect_via(via how, S&& s) {
     if (how == via::drain) return rill::collect(std::forward<S>(s));
     std::vector<rill::result<rill::value_t<S>>> out;
     auto c = std::forward<S>(s).open();
-    while (auto r = c.next()) out.push_back(std::move(*r));
+    if (how == via::next) {
+        while (auto r = c.next()) out.push_back(std::move(*r));
+    } else {
+        std::optional<rill::result<rill::value_t<S>>> r;
+        for (rill::detail::pull_into(c, r); r; rill::detail::pull_into(c, r)) out.push_back(std::move(*r));
+    }
     return out;
 }
 
@@ -50,14 +59,15 @@ std::string show_via(via how, S&& s) {
     return os.str();
 }
 
-/// `show` of two runs of a replayable stream, one each way: their common text,
-/// or both texts when they differ (so that a CHECK against the expected text fails).
+/// `show` of three runs of a replayable stream, one each way: their common text,
+/// or all texts when they differ (so that a CHECK against the expected text fails).
 template <class S>
 std::string shown(const S& s) {
     std::string drained = show_via(via::drain, s);
     std::string pulled = show_via(via::next, s);
-    if (drained == pulled) return drained;
-    return "drain: [" + drained + "] next: [" + pulled + "]";
+    std::string stepped = show_via(via::step, s);
+    if (drained == pulled && pulled == stepped) return drained;
+    return "drain: [" + drained + "] next: [" + pulled + "] step: [" + stepped + "]";
 }
 
 /// Wraps a stream: every call of the run's `next()` adds one to `*pulls`,

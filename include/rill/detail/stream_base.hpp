@@ -25,7 +25,7 @@ public:
     using iterator_category = std::input_iterator_tag;
 
     stream_iterator() = default;
-    explicit stream_iterator(C c) : cursor_(std::move(c)) { item_ = cursor_->next(); }
+    explicit stream_iterator(C c) : cursor_(std::move(c)) { detail::pull_into(*cursor_, item_); }
 
     stream_iterator(stream_iterator&&) = default;
     // Cursors need not be assignable: rebuild in place instead.
@@ -42,7 +42,7 @@ public:
     value_type* operator->() const { return &*item_; }
 
     stream_iterator& operator++() {
-        item_ = cursor_->next();
+        detail::pull_into(*cursor_, item_);
         return *this;
     }
     void operator++(int) { ++*this; }

@@ -203,6 +203,29 @@ public:
             return out;
         }
 
+        template <class K>
+        bool drain(K& sink) {
+            if (!h_) return true;
+            for (;;) {
+                if (h_.done()) return true;
+                h_.resume();
+                auto& p = h_.promise();
+                if (p.error) std::rethrow_exception(std::exchange(p.error, nullptr));
+                if (h_.done()) return true;
+                result<value_type>& item = *p.item;
+                bool more;
+                if (item.has_value()) [[likely]] {
+                    more = sink.ok(std::move(*item));
+                } else {
+                    detail::stamp(item, "generate", index_);
+                    more = sink.err(std::move(item.error()));
+                }
+                p.item.reset();
+                ++index_;
+                if (!more) return false;
+            }
+        }
+
     private:
         void* block_ = nullptr;
         F* fn_ = nullptr;

@@ -31,29 +31,39 @@ struct chunk_stage : no_checks {
 
         constexpr cursor(C up, N n) : up_(std::move(up)), n_(std::size_t(n)) {}
 
-        std::optional<result<value_type>> next() {
-            if (pending_) return std::exchange(pending_, std::nullopt);
-            value_type chunk;
-            while (chunk.size() < n_) {
-                auto r = up_.next();
-                if (!r) break;
-                if (!r->has_value()) [[unlikely]] {
-                    // An Err ends the chunk before it, so that order is kept.
-                    if (chunk.empty()) return fail<value_type>(std::move(r->error()));
-                    pending_ = fail<value_type>(std::move(r->error()));
-                    break;
+        // One item at a time through drain: the partial chunk lives in the
+        // cursor, so a stopped drain resumes where it was.
+        std::optional<result<value_type>> next() { return detail::pull(*this); }
+
+        template <class K>
+        bool drain(K& sink) {
+            if (pending_ && !sink.err(*std::exchange(pending_, std::nullopt))) return false;
+            struct adapter {
+                cursor& self;
+                K& down;
+                bool ok(typename C::value_type&& x) {
+                    value_type& c = self.chunk_;
+                    if (c.empty()) c.reserve(self.n_);
+                    c.push_back(std::move(x));
+                    return c.size() < self.n_ || down.ok(std::exchange(c, {}));
                 }
-                if (chunk.empty()) chunk.reserve(n_);
-                chunk.push_back(std::move(**r));
-            }
-            if (chunk.empty()) return std::nullopt;
-            return ok<value_type>(std::move(chunk));
+                bool err(err_info&& e) {
+                    // An Err ends the chunk before it, so that order is kept.
+                    if (self.chunk_.empty()) return down.err(std::move(e));
+                    if (down.ok(std::exchange(self.chunk_, {}))) return down.err(std::move(e));
+                    self.pending_ = std::move(e);
+                    return false;
+                }
+            } a{*this, sink};
+            if (!detail::drain(up_, a)) return false;
+            return chunk_.empty() || sink.ok(std::exchange(chunk_, {}));
         }
 
     private:
         C up_;
         std::size_t n_;
-        std::optional<result<value_type>> pending_{};
+        value_type chunk_;                 // the chunk being filled
+        std::optional<err_info> pending_; // an Err that closed a chunk the sink stopped at
     };
 };
 

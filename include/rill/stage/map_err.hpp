@@ -35,19 +35,37 @@ struct map_err_stage : no_checks {
         constexpr std::optional<result<value_type>> next() {
             auto r = up_.next();
             if (!r) return r;
-            const std::size_t index = index_++;
-            if (!r->has_value()) [[unlikely]] {
-                // The trace is provenance: it follows the error through its relabelling.
-                auto trace = std::move(r->error().trace);
-                err_info e = std::invoke(f_, std::move(r->error()));
-                if (e.trace.empty()) e.trace = std::move(trace);
-                e.at("map_err", index);
-                return fail<value_type>(std::move(e));
-            }
+            if (!r->has_value()) [[unlikely]]
+                return fail<value_type>(relabel(std::move(r->error())));
+            ++index_;
             return r;
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            struct adapter {
+                cursor& self;
+                K& down;
+                constexpr bool ok(value_type&& x) {
+                    ++self.index_;
+                    return down.ok(std::move(x));
+                }
+                constexpr bool err(err_info&& e) { return down.err(self.relabel(std::move(e))); }
+            } a{*this, sink};
+            return detail::drain(up_, a);
+        }
+
     private:
+        err_info relabel(err_info&& in) {
+            const std::size_t index = index_++;
+            // The trace is provenance: it follows the error through its relabelling.
+            auto trace = std::move(in.trace);
+            err_info e = std::invoke(f_, std::move(in));
+            if (e.trace.empty()) e.trace = std::move(trace);
+            e.at("map_err", index);
+            return e;
+        }
+
         C up_;
         F f_;
         std::size_t index_ = 0;

@@ -41,16 +41,37 @@ struct recover_stage : no_checks {
         constexpr std::optional<result<value_type>> next() {
             auto r = up_.next();
             if (!r) return r;
-            const std::size_t index = index_++;
-            if (!r->has_value()) [[unlikely]] {
-                std::optional<result<value_type>> out(std::in_place, std::invoke(f_, std::move(r->error())));
-                if (!out->has_value()) stamp(*out, "recover", index);
-                return out;
-            }
+            if (!r->has_value()) [[unlikely]]
+                return std::optional<result<value_type>>(std::in_place, recovered(std::move(r->error())));
+            ++index_;
             return r;
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            struct adapter {
+                cursor& self;
+                K& down;
+                constexpr bool ok(value_type&& x) {
+                    ++self.index_;
+                    return down.ok(std::move(x));
+                }
+                constexpr bool err(err_info&& e) {
+                    result<value_type> r = self.recovered(std::move(e));
+                    return r.has_value() ? down.ok(std::move(*r)) : down.err(std::move(r.error()));
+                }
+            } a{*this, sink};
+            return detail::drain(up_, a);
+        }
+
     private:
+        result<value_type> recovered(err_info&& e) {
+            const std::size_t index = index_++;
+            result<value_type> out = std::invoke(f_, std::move(e));
+            if (!out.has_value()) stamp(out, "recover", index);
+            return out;
+        }
+
         C up_;
         F f_;
         std::size_t index_ = 0;

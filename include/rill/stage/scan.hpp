@@ -48,6 +48,18 @@ struct scan_stage : no_checks {
             return ok<A>(acc_);
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            struct adapter : forward_errors<K> {
+                cursor& self;
+                constexpr bool ok(typename C::value_type&& x) {
+                    self.acc_ = std::invoke(self.f_, std::as_const(self.acc_), std::move(x));
+                    return this->down.ok(A(self.acc_));
+                }
+            } a{{sink}, *this};
+            return detail::drain(up_, a);
+        }
+
     private:
         C up_;
         A acc_;

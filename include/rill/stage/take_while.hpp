@@ -42,6 +42,26 @@ struct take_while_stage : no_checks {
             return r;
         }
 
+        template <class K>
+        constexpr bool drain(K& sink) {
+            if (!up_) return true;
+            struct adapter : forward_errors<K> {
+                P& p;
+                bool over = false; // an Ok item failed the predicate
+                constexpr bool ok(value_type&& x) {
+                    if (!std::invoke(p, std::as_const(x))) {
+                        over = true;
+                        return false;
+                    }
+                    return this->down.ok(std::move(x));
+                }
+            } a{{sink}, p_};
+            const bool ended = detail::drain(*up_, a);
+            if (!ended && !a.over) return false; // the sink stopped
+            up_.reset(); // the run is over: release upstream now
+            return true;
+        }
+
     private:
         std::optional<C> up_;
         P p_;
