@@ -1,4 +1,4 @@
-// Running streams and stream<T>: the examples of docs/operators.md.
+// Running streams and stream<T>: the examples of docs/03-descriptions.md.
 #include "print.hpp"
 
 #include <rill/rill.hpp>
