@@ -3,6 +3,9 @@
 #pragma once
 
 #include <rill/detail/stream_base.hpp>
+#include <rill/time/clock.hpp>
+#include <rill/time/retry_policy.hpp>
+#include <rill/time/retrying.hpp>
 
 #include <cstddef>
 #include <functional>
@@ -66,17 +69,38 @@ private:
     F f_;
 };
 
-/// A stream over the pages `fetch(0)`, `fetch(1)`, ... where
-/// `fetch(std::size_t page) -> result<std::vector<T>>`.
+namespace detail {
 template <class F>
-auto paginate(F fetch) {
+constexpr void check_fetch() {
     static_assert(std::is_invocable_v<F&, std::size_t>,
                   "rill::paginate: the fetch function must be callable with a page index (std::size_t).");
     using R = std::invoke_result_t<F&, std::size_t>;
     static_assert(is_result_v<R>, "rill::paginate: the fetch function must return result<std::vector<T>>.");
     static_assert(requires(unwrap_result_t<R>& v) { v.size(); v[0]; typename unwrap_result_t<R>::value_type; },
                   "rill::paginate: the fetch function must return result<std::vector<T>>.");
+}
+} // namespace detail
+
+/// A stream over the pages `fetch(0)`, `fetch(1)`, ... where
+/// `fetch(std::size_t page) -> result<std::vector<T>>`.
+template <class F>
+auto paginate(F fetch) {
+    detail::check_fetch<F>();
     return paginate_stream<F>(std::move(fetch));
+}
+
+/// `paginate(fetch)` whose failed page fetch is retried in place, as
+/// `rill::retrying(policy, fetch, clk)` does: the run resumes at the page that
+/// failed, not at page 0, and each page gets the policy's attempts and time
+/// anew. When the policy gives up, the page's last Err ends the run as without
+/// a policy (" (after N attempts)" appended to its message when N > 1).
+/// Throws `std::invalid_argument` when the policy is out of range.
+template <class F, clock Clock = real_clock>
+auto paginate(F fetch, retry_policy policy, Clock clk = {}) {
+    detail::check_fetch<F>();
+    policy.validate("rill::paginate");
+    using G = detail::retrying_function<F, Clock>;
+    return paginate_stream<G>(G(std::move(policy), std::move(fetch), std::move(clk)));
 }
 
 } // namespace rill
