@@ -117,9 +117,9 @@ int main() {
                 return rill::err("PARSE", "not a number: " + s);
             return std::stoi(s);
         };
-        auto lines = rill::of(std::string("1"), std::string("x"), std::string("3"), std::string(""), std::string("5"),
-                              std::string("6"));
-        print(lines | rill::try_map(parse) | rill::error_budget({.max_errors = 2}));
+        auto lines = rill::of(std::string("1"), std::string("x"), std::string("3"), std::string("-"), std::string("5"),
+                              std::string("?"), std::string("7"));
+        print(lines | rill::try_map(parse) | rill::error_budget({.max_errors = 3}));
         print(lines | rill::try_map(parse) | rill::error_budget({.max_rate = 0.25, .window = 4}));
         // [/snippet:error_budget]
     }
