@@ -25,17 +25,23 @@ class paginate_stream : public stream_base<paginate_stream<F>> {
     using page = unwrap_result_t<std::invoke_result_t<F&, std::size_t>>;
 
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = typename page::value_type;
 
+    /// Holds the description; made by the matching function object, not directly.
     explicit paginate_stream(F f) : f_(std::move(f)) {}
 
+    /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     class cursor {
     public:
+        /// The type of the items' values.
         using value_type = paginate_stream::value_type;
+        /// Starts the run's state; called by `start`.
         template <class G>
             requires std::is_constructible_v<F, G&&> // never a hijacked copy or conversion
         explicit cursor(G&& f) : f_(std::forward<G>(f)) {}
 
+        /// The next item of the run, or `std::nullopt` at its end.
         std::optional<result<value_type>> next() {
             while (pos_ == items_.size()) {
                 if (done_) return std::nullopt;
@@ -62,6 +68,7 @@ public:
         bool done_ = false;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static cursor start(Self&& self) { return cursor(detail::fwd_like<Self>(self.f_)); }
 
