@@ -1,66 +1,146 @@
-// iota | map | filter | try_map against the hand-written loop that computes the
-// same sum: the loop is the speed limit, the pipeline should sit next to it.
+// map | filter | try_map over 4M ints, through every peer: a cheap and a
+// realistic (~2 ns) body, with 0% and ~1% Err items.
+//
+//   source i in [0, n) -> map(body) -> filter(is_even) -> try_map(checked_half) -> sum
+#include "peers/generator.hpp"
+#include "peers/thunk_stream.hpp"
+#include "support/harness.hpp"
+#include "support/work.hpp"
+
+#include <rill/sink/for_each.hpp>
 #include <rill/source/iota.hpp>
 #include <rill/stage/filter.hpp>
 #include <rill/stage/map.hpp>
 #include <rill/stage/try_map.hpp>
+#include <rill/stream.hpp>
 
-#include <benchmark/benchmark.h>
+#include <range/v3/view/filter.hpp>
+#include <range/v3/view/iota.hpp>
+#include <range/v3/view/transform.hpp>
 
 #include <cstdint>
+#include <string>
 
 namespace {
 
-constexpr std::int64_t n = std::int64_t{1} << 22;
+using bench::checksum;
+using std::int64_t;
 
-constexpr std::int64_t square(std::int64_t x) { return x * x; }
-constexpr bool is_even(std::int64_t x) { return x % 2 == 0; }
-// Fails on one item in 1024 (i * i is a multiple of 2^20 exactly when i is a
-// multiple of 2^10), so the Err path is exercised but rare.
-rill::result<std::int64_t> checked_half(std::int64_t x) {
-    if (x % (1 << 20) == 0) return rill::err("ROUND", "multiple of 2^20");
-    return x / 2;
+template <class Body>
+checksum hand(int64_t n, Body body, bench::checked_half check) {
+    checksum c;
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t x = body(i);
+        if (!bench::is_even(x)) continue;
+        auto r = check(x);
+        if (r) bench::consume(c, *r);
+        else ++c.errors;
+    }
+    return c;
 }
 
-void hand_loop(benchmark::State& state) {
-    for (auto _ : state) {
-        std::int64_t sum = 0;
-        std::int64_t errors = 0;
-        for (std::int64_t i = 0; i < n; ++i) {
-            const std::int64_t x = square(i);
-            if (!is_even(x)) continue;
-            if (x % (1 << 20) == 0) {
-                ++errors;
-                continue;
-            }
-            sum += x / 2;
-        }
-        benchmark::DoNotOptimize(sum);
-        benchmark::DoNotOptimize(errors);
+template <class Body>
+checksum range_v3(int64_t n, Body body, bench::checked_half check) {
+    namespace v = ranges::views;
+    checksum c;
+    for (auto&& r : v::iota(int64_t{0}, n) | v::transform(body) | v::filter(bench::is_even) | v::transform(check)) {
+        if (r) bench::consume(c, *r);
+        else ++c.errors;
     }
-    state.SetItemsProcessed(state.iterations() * n);
+    return c;
 }
 
-void rill_pipeline(benchmark::State& state) {
-    for (auto _ : state) {
-        auto s = rill::iota(std::int64_t{0}, n) | rill::map(square) | rill::filter(is_even)
-                 | rill::try_map(checked_half);
-        std::int64_t sum = 0;
-        std::int64_t errors = 0;
-        auto c = std::move(s).open();
-        while (auto r = c.next()) {
-            if (*r) sum += **r;
-            else ++errors;
-        }
-        benchmark::DoNotOptimize(sum);
-        benchmark::DoNotOptimize(errors);
+template <class Body>
+checksum thunks(int64_t n, Body body, bench::checked_half check) {
+    namespace t = peers::thunk;
+    const auto s = t::try_map(t::filter(t::map(t::iota<int64_t>(0, n), body), bench::is_even), check);
+    checksum c;
+    t::run(s, [&](int64_t v) { bench::consume(c, v); }, [&](const rill::err_info&) { ++c.errors; });
+    return c;
+}
+
+template <class Body>
+peers::generator<rill::result<int64_t>> coroutine_pipeline(int64_t n, Body body, bench::checked_half check) {
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t x = body(i);
+        if (!bench::is_even(x)) continue;
+        co_yield check(x);
     }
-    state.SetItemsProcessed(state.iterations() * n);
+}
+
+template <class Body>
+checksum coroutine(int64_t n, Body body, bench::checked_half check) {
+    checksum c;
+    for (const auto& r : coroutine_pipeline(n, body, check)) {
+        if (r) bench::consume(c, *r);
+        else ++c.errors;
+    }
+    return c;
+}
+
+template <class Body>
+auto rill_pipeline(int64_t n, Body body, bench::checked_half check) {
+    return rill::iota(int64_t{0}, n) | rill::map(body) | rill::filter(bench::is_even) | rill::try_map(check);
+}
+
+// Push path: the sink drives the whole pipeline through drain().
+template <class S>
+checksum push(const S& s) {
+    checksum c;
+    const auto errors = rill::for_each(s, [&](int64_t v) { bench::consume(c, v); });
+    c.errors = static_cast<int64_t>(errors.size());
+    return c;
+}
+
+// Pull path: next() until the end.
+template <class S>
+checksum pull_next(const S& s) {
+    checksum c;
+    auto cur = s.open();
+    while (auto r = cur.next()) {
+        if (*r) bench::consume(c, **r);
+        else ++c.errors;
+    }
+    return c;
+}
+
+// Pull path as users write it.
+template <class S>
+checksum pull_for(const S& s) {
+    checksum c;
+    for (auto&& r : s) {
+        if (r) bench::consume(c, *r);
+        else ++c.errors;
+    }
+    return c;
+}
+
+template <class Body>
+void add(const std::string& name, Body body, bench::checked_half check) {
+    constexpr int64_t n = int64_t{1} << 22;
+    bench::add_case(
+        name, n, int64_t{1} << 16, n,
+        {
+            {"hand", [=](int64_t m) { return hand(m, body, check); }},
+            {"range_v3", [=](int64_t m) { return range_v3(m, body, check); }},
+            {"thunks", [=](int64_t m) { return thunks(m, body, check); }},
+            {"coroutine", [=](int64_t m) { return coroutine(m, body, check); }},
+            {"rill_push", [=](int64_t m) { return push(rill_pipeline(m, body, check)); }},
+            {"rill_next", [=](int64_t m) { return pull_next(rill_pipeline(m, body, check)); }},
+            {"rill_for", [=](int64_t m) { return pull_for(rill_pipeline(m, body, check)); }},
+            {"stream_push", [=](int64_t m) { return push(rill::stream<int64_t>(rill_pipeline(m, body, check))); }},
+            {"stream_next",
+             [=](int64_t m) { return pull_next(rill::stream<int64_t>(rill_pipeline(m, body, check))); }},
+        });
+}
+
+void define_cases() {
+    add("pipeline.cheap.err0", bench::cheap_body{}, bench::no_errors);
+    add("pipeline.cheap.err1", bench::cheap_body{}, bench::some_errors);
+    add("pipeline.real.err0", bench::realistic_body{}, bench::no_errors);
+    add("pipeline.real.err1", bench::realistic_body{}, bench::some_errors);
 }
 
 } // namespace
 
-BENCHMARK(hand_loop)->Unit(benchmark::kMillisecond);
-BENCHMARK(rill_pipeline)->Unit(benchmark::kMillisecond);
-
-BENCHMARK_MAIN();
+RILL_BENCH_MAIN(define_cases)

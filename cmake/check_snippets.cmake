@@ -2,7 +2,8 @@
 #
 #   cmake -DDOCS_DIR=<repo>/docs -DREPO_DIR=<repo> [-DFIX=ON] -P cmake/check_snippets.cmake
 #
-# Checks README.md (in REPO_DIR) and every DOCS_DIR/*.md. The line right before
+# Checks README.md (in REPO_DIR) and every .md under DOCS_DIR, subdirectories
+# included. The line right before (indented or not, as in a list item)
 # a fenced block names where the block comes from, relative to the Markdown
 # file's own directory (as a link would be):
 #
@@ -295,14 +296,14 @@ function(_check_markdown md)
             continue()
         endif()
 
-        if(line MATCHES "^<!-- (snippet|output): ([^ ]+) -->[ \t]*$")
+        if(line MATCHES "^ *<!-- (snippet|output): ([^ ]+) -->[ \t]*$")
             if(NOT pending_kind STREQUAL "")
                 _fail("${shown}:${marker_line}: the ${pending_kind} marker is not followed by a code block on the next line")
             endif()
             set(pending_kind "${CMAKE_MATCH_1}")
             set(pending_spec "${CMAKE_MATCH_2}")
             set(marker_line ${lineno})
-        elseif(line MATCHES "^<!-- (snippet|output):")
+        elseif(line MATCHES "^ *<!-- (snippet|output):")
             _fail("${shown}:${lineno}: malformed marker; expected '<!-- snippet: examples/FILE.cpp#NAME -->' or '<!-- output: examples/FILE.out#NAME -->'")
         elseif(NOT pending_kind STREQUAL "")
             _fail("${shown}:${marker_line}: the ${pending_kind} marker is not followed by a code block on the next line")
@@ -329,7 +330,7 @@ function(_check_markdown md)
 endfunction()
 
 set(count 0)
-file(GLOB pages "${DOCS_DIR}/*.md")
+file(GLOB_RECURSE pages "${DOCS_DIR}/*.md")
 list(SORT pages)
 set(markdown_files "")
 if(EXISTS "${REPO_DIR}/README.md")

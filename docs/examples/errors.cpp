@@ -1,4 +1,4 @@
-// The examples of docs/errors.md: results, err_info, provenance, recovery.
+// Errors: docs/02-results.md, docs/04-composing.md and docs/05-errors.md.
 #include "print.hpp"
 
 #include <rill/rill.hpp>

@@ -142,6 +142,7 @@ private:
     std::optional<rill::err_info> error_;
 };
 
+// [snippet:parse]
 rill::result<order> parse_order(const std::string& line) {
     fields f(line);
     // Braced initialisers evaluate left to right: the first bad field is reported.
@@ -153,6 +154,7 @@ rill::result<order> parse_order(const std::string& line) {
         return f.finish(renewal{f.number("id"), f.text("plan"), f.number("months"), f.number("cents")});
     return rill::err("UNKNOWN_KIND", "record kind \"" + f.kind() + "\" is not purchase, refund or renewal");
 }
+// [/snippet:parse]
 
 // --- the per-run resource: a ledger that routes each order by its type ----------
 
@@ -219,6 +221,7 @@ struct tally {
     long cents = 0;
 };
 
+// [snippet:main]
 int main() {
     const rill::stream<posting> postings = post_orders();
     std::cout << "pipeline built, nothing fetched yet\n\n";
@@ -246,3 +249,4 @@ int main() {
     const auto [posted, failed] = rill::partition(postings | rill::take(3));
     std::cout << posted.size() << " posted, " << failed.size() << " rejected\n";
 }
+// [/snippet:main]

@@ -1,4 +1,4 @@
-// The examples of docs/resources.md: using_resource, exit_case, release order.
+// The examples of docs/06-resources.md: using_resource, exit_case, release order.
 #include "print.hpp"
 
 #include <rill/rill.hpp>

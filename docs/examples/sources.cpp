@@ -1,4 +1,4 @@
-// The examples of docs/sources.md: of, from, iota, pure/empty/failed, generate, paginate.
+// The examples of docs/07-sources.md: of, from, iota, pure/empty/failed, generate, paginate.
 #include "print.hpp"
 
 #include <rill/rill.hpp>

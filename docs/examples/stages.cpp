@@ -1,4 +1,4 @@
-// The stage examples of docs/operators.md.
+// The stage examples of docs/04-composing.md and docs/operators.md.
 #include "print.hpp"
 
 #include <rill/rill.hpp>

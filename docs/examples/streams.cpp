@@ -1,4 +1,4 @@
-// Running streams and stream<T>: the examples of docs/operators.md.
+// Running streams and stream<T>: the examples of docs/03-descriptions.md.
 #include "print.hpp"
 
 #include <rill/rill.hpp>
@@ -77,5 +77,42 @@ int main() {
                    | rill::named("parse");
         print(rill::of(std::string("12"), std::string("x")) | parse);
         // [/snippet:fragment]
+    }
+
+    std::cout << "== two_runs ==\n";
+    {
+        // [snippet:two_runs]
+        // Two runs of one stream at the same time: each cursor has its own state.
+        auto s = rill::iota(1, 4) | rill::scan(0, [](int acc, int x) { return acc + x; });
+        auto a = s.open();
+        auto b = s.open();
+        std::cout << **a.next() << ' ' << **a.next() << ' ' << **b.next() << ' ' << **a.next() << '\n';
+        // [/snippet:two_runs]
+    }
+
+    std::cout << "== owns ==\n";
+    {
+        // [snippet:owns]
+        // A run owns copies of the functions it calls: state in a function
+        // starts afresh with each run, and the description is never changed.
+        auto numbered = rill::of(std::string("a"), std::string("b"))
+                      | rill::map([n = 0](std::string s) mutable { return std::to_string(++n) + s; });
+        print(numbered);
+        print(numbered); // numbering starts again at 1
+        // [/snippet:owns]
+    }
+
+    std::cout << "== dangling ==\n";
+    {
+        // [snippet:dangling]
+        // A stream that refers to a local must not outlive it. from(v) refers
+        // to an lvalue v, from(std::move(v)) owns it:
+        auto make_owned = [] {
+            std::vector<int> v{1, 2, 3};
+            return rill::from(std::move(v)); // safe: the stream owns the vector
+            // return rill::from(v);         // would dangle: v dies here
+        };
+        print(make_owned());
+        // [/snippet:dangling]
     }
 }

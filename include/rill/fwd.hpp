@@ -4,8 +4,11 @@
 
 #include <cstddef>
 
+/// The major version number.
 #define RILL_VERSION_MAJOR 0
+/// The minor version number.
 #define RILL_VERSION_MINOR 1
+/// The patch version number.
 #define RILL_VERSION_PATCH 0
 /// The version as one number: major * 10000 + minor * 100 + patch.
 #define RILL_VERSION (RILL_VERSION_MAJOR * 10000 + RILL_VERSION_MINOR * 100 + RILL_VERSION_PATCH)

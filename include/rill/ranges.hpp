@@ -46,6 +46,7 @@ class stream_view : public ::ranges::view_facade<stream_view<S>, ::ranges::unkno
 
 public:
     stream_view() = default;
+    /// Holds the stream; made by `rill::ranges::view`.
     explicit stream_view(S s) : stream_(std::make_shared<const S>(std::move(s))) {}
 
 private:
@@ -65,7 +66,7 @@ struct view_fn {
 };
 } // namespace detail
 
-/// A range-v3 view of a replayable stream: `::ranges::count_if(rill::ranges::view(s), pred)`.
+/// A range-v3 view of a replayable stream's `result<T>` items: `view(s)` or `s | view()`; each `begin()` starts a run.
 inline constexpr detail::view_fn view{};
 
 } // namespace rill::ranges

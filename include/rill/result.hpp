@@ -23,6 +23,7 @@ struct err_frame {
     std::string stage;  ///< the user's name for the stage; empty until `named` labels it
     std::size_t index = 0; ///< the item's position in the operator's run (0-based)
 
+    /// Frames are equal when their operator, stage and index are.
     friend bool operator==(const err_frame&, const err_frame&) = default;
 };
 
@@ -36,6 +37,7 @@ struct err_info {
     std::string message;           ///< what went wrong, for humans
     std::vector<err_frame> trace{}; ///< provenance, innermost (first recorded) first
 
+    /// Compares `code` and `message`; the provenance is not compared.
     friend bool operator==(const err_info& a, const err_info& b) {
         return a.code == b.code && a.message == b.message;
     }

@@ -44,3 +44,11 @@
 #include <rill/sink/partition.hpp>
 #include <rill/sink/to.hpp>
 #include <rill/sink/try_collect.hpp>
+
+#include <rill/time/backoff.hpp>
+#include <rill/time/clock.hpp>
+#include <rill/time/error_budget.hpp>
+#include <rill/time/retry.hpp>
+#include <rill/time/retry_policy.hpp>
+#include <rill/time/retrying.hpp>
+#include <rill/time/throttle.hpp>

@@ -61,14 +61,18 @@ class stream : public stream_base<stream<T>> {
     };
 
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = T;
 
     /// A run of an erased stream.
     class cursor {
     public:
+        /// The type of the items' values.
         using value_type = T;
         cursor() = default;
+        /// Starts the run's state; called by `start`.
         explicit cursor(std::unique_ptr<run_base> r) noexcept : run_(std::move(r)) {}
+        /// The next item of the run, or `std::nullopt` at its end.
         std::optional<result<T>> next() { return run_ ? run_->next() : std::nullopt; }
 
         /// The push protocol (see `detail::drain`), through one indirect call per item.
@@ -93,6 +97,7 @@ public:
     stream(S&& s) // NOLINT: implicit, like std::function
         : description_(make(std::forward<S>(s))) {}
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static cursor start(Self&& self) {
         return self.description_ ? cursor(self.description_->open()) : cursor();

@@ -1,44 +1,31 @@
 /// \file
-/// RapidCheck generators for the laws, and how RapidCheck prints rill items in
-/// a counterexample.
+/// The generators of the laws are the public kit's (rill/testing.hpp); this
+/// header adds the shorthands the property files share.
 #pragma once
 
-#include <rill/result.hpp>
+#include <rill/testing.hpp>
+
+#include <rill/source/iota.hpp>
+#include <rill/source/of.hpp>
+#include <rill/stage/scan.hpp>
 
 #include <rapidcheck.h>
 
-#include <ostream>
 #include <vector>
-
-namespace rill {
-
-/// Found by RapidCheck's `show` through ADL: prints `Ok(42)` or `Err(E: m)`.
-template <class T>
-void showValue(const result<T>& r, std::ostream& os) {
-    if (r) {
-        os << "Ok(";
-        rc::show(*r, os);
-        os << ")";
-    } else {
-        os << "Err(" << r.error() << ")";
-    }
-}
-
-} // namespace rill
 
 namespace rill_properties {
 
-/// An arbitrary Ok int (3 times in 4) or the Err item `err("E", "m")`.
-inline rc::Gen<rill::result<int>> result_int() {
-    return rc::gen::weightedOneOf<rill::result<int>>({
-        {3, rc::gen::map(rc::gen::arbitrary<int>(), [](int x) { return rill::result<int>(x); })},
-        {1, rc::gen::just(rill::result<int>(rill::err("E", "m")))},
-    });
-}
+namespace rt = rill::testing;
 
 /// The items of a stream: Ok ints with Err items interleaved anywhere.
-inline rc::Gen<std::vector<rill::result<int>>> result_ints() {
-    return rc::gen::container<std::vector<rill::result<int>>>(result_int());
+inline rc::Gen<std::vector<rill::result<int>>> result_ints() { return rt::gen_items<int>(); }
+
+/// Stream shapes over ints (a counterexample shows the shape and its items).
+inline rc::Gen<rt::stream_shape<int>> shapes() { return rt::gen_stream_shape<int>(); }
+
+/// Templated streams: `from(items)` without erasure.
+inline auto templated_streams() {
+    return rc::gen::map(result_ints(), [](std::vector<rill::result<int>> xs) { return rill::from(std::move(xs)); });
 }
 
 } // namespace rill_properties

@@ -48,19 +48,25 @@ class from_stream : public stream_base<from_stream<R, Owned>> {
     using element = std::remove_cvref_t<std::iter_reference_t<iterator>>;
 
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = unwrap_result_t<element>;
     /// An input-only range cannot be restarted: the stream runs once.
     static constexpr bool one_shot = !std::ranges::forward_range<std::remove_reference_t<range_ref>>;
 
+    /// Holds the description; made by the matching function object, not directly.
     explicit from_stream(holder h) : holder_(std::move(h)) {}
 
+    /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     class cursor {
     public:
+        /// The type of the items' values.
         using value_type = from_stream::value_type;
 
+        /// Starts the run's state; called by `start`.
         explicit cursor(holder h)
             : holder_(std::move(h)), it_(std::ranges::begin(holder_.get())), end_(std::ranges::end(holder_.get())) {}
 
+        /// The next item of the run, or `std::nullopt` at its end.
         std::optional<result<value_type>> next() {
             if (it_ == end_) return std::nullopt;
             auto out = make(*it_); // before ++: an input iterator may reuse its element
@@ -69,6 +75,7 @@ public:
             return out;
         }
 
+        /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
         bool drain(K& sink) {
             for (; it_ != end_; ++index_) {
@@ -115,6 +122,7 @@ public:
         std::size_t index_ = 0;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static cursor start(Self&& self) { return cursor(self.holder_); }
 

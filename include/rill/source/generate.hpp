@@ -5,7 +5,7 @@
 /// g++ 12 miscompiles `co_yield` of a braced temporary or of a conditional
 /// expression of class type (the temporary is destroyed twice). Yield errors
 /// through a function call, `co_yield rill::err("CODE", "message")`, or a named
-/// local; see docs/sources.md.
+/// local; see docs/07-sources.md.
 #pragma once
 
 #include <rill/detail/stream_base.hpp>
@@ -64,34 +64,49 @@ inline void free_frame(void* frame) noexcept {
 template <class T>
 class generator {
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = T;
 
+    /// The coroutine's promise; used by the compiler, not by users.
     struct promise_type {
+        /// The item the coroutine yielded last, until the cursor takes it.
         std::optional<result<T>> item;
+        /// The exception that escaped the coroutine, rethrown to the consumer.
         std::exception_ptr error;
 
+        /// The generator that owns this coroutine.
         generator get_return_object() noexcept {
             return generator(std::coroutine_handle<promise_type>::from_promise(*this));
         }
+        /// Suspends at the start: the coroutine runs only when the first item is pulled.
         std::suspend_always initial_suspend() const noexcept { return {}; }
+        /// Suspends at the end, so that the generator destroys the frame.
         std::suspend_always final_suspend() const noexcept { return {}; }
 
+        /// Stores a yielded `T`, `result<T>` or `err(...)` as the next item.
         template <class U>
             requires std::is_constructible_v<result<T>, U&&>
         std::suspend_always yield_value(U&& value) noexcept(std::is_nothrow_constructible_v<result<T>, U&&>) {
             item.emplace(std::forward<U>(value));
             return {};
         }
+        /// The end of the coroutine: the run's end.
         void return_void() const noexcept {}
+        /// Keeps an exception that escapes the coroutine, for the consumer.
         void unhandled_exception() noexcept { error = std::current_exception(); }
 
+        /// Allocates the frame, in the run's block when it fits.
         static void* operator new(std::size_t n) { return detail::allocate_frame(n); }
+        /// Frees a frame allocated by `operator new`.
         static void operator delete(void* p) noexcept { detail::free_frame(p); }
     };
 
+    /// The coroutine handle a generator owns.
     using handle = std::coroutine_handle<promise_type>;
 
+    /// Takes over the coroutine of `o`.
     generator(generator&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+    /// Takes over the coroutine of `o`; the old one is destroyed.
     generator& operator=(generator o) noexcept {
         std::swap(h_, o.h_);
         return *this;
@@ -138,10 +153,13 @@ class generate_stream : public stream_base<generate_stream<F>> {
     using gen = std::invoke_result_t<F&>;
 
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = typename detail::generator_value<gen>::type;
 
+    /// Holds the description; made by the matching function object, not directly.
     explicit generate_stream(F f) : f_(std::move(f)) {}
 
+    /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     class cursor {
         static_assert(alignof(F) <= detail::frame_header, "rill::generate: over-aligned factories are not supported");
         static constexpr std::size_t closure_bytes =
@@ -150,8 +168,10 @@ public:
         static inline std::atomic<std::size_t> frame_hint{0};
 
     public:
+        /// The type of the items' values.
         using value_type = generate_stream::value_type;
 
+        /// Starts the run's state; called by `start`.
         template <class G>
             requires std::is_constructible_v<F, G&&> // never a hijacked copy or conversion
         explicit cursor(G&& f) {
@@ -178,9 +198,11 @@ public:
             if (arena.wanted) frame_hint.store(arena.wanted, std::memory_order_relaxed);
         }
 
+        /// Moves the run to a new cursor.
         cursor(cursor&& o) noexcept
             : block_(std::exchange(o.block_, nullptr)), fn_(std::exchange(o.fn_, nullptr)),
               h_(std::exchange(o.h_, {})), index_(o.index_) {}
+        /// Moves the run to this cursor.
         cursor& operator=(cursor o) noexcept {
             std::swap(block_, o.block_);
             std::swap(fn_, o.fn_);
@@ -194,6 +216,7 @@ public:
             if (block_) ::operator delete(block_);
         }
 
+        /// The next item of the run, or `std::nullopt` at its end.
         std::optional<result<value_type>> next() {
             if (!h_) return std::nullopt;
             auto out = gen::resume(h_);
@@ -233,6 +256,7 @@ public:
         std::size_t index_ = 0;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static cursor start(Self&& self) {
         return cursor(detail::fwd_like<Self>(self.f_));

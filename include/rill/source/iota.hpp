@@ -13,14 +13,20 @@ namespace rill {
 template <class I, bool Bounded>
 class iota_stream : public stream_base<iota_stream<I, Bounded>> {
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = I;
 
+    /// Holds the description; made by the matching function object, not directly.
     constexpr iota_stream(I first, I last) : first_(first), last_(last) {}
 
+    /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     class cursor {
     public:
+        /// The type of the items' values.
         using value_type = I;
+        /// Starts the run's state; called by `start`.
         constexpr cursor(I i, I last) : i_(i), last_(last) {}
+        /// The next item of the run, or `std::nullopt` at its end.
         constexpr std::optional<result<I>> next() {
             if constexpr (Bounded) {
                 if (!(i_ < last_)) return std::nullopt;
@@ -28,6 +34,7 @@ public:
             return detail::ok<I>(i_++);
         }
 
+        /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
         constexpr bool drain(K& sink) {
             for (;;) {
@@ -43,6 +50,7 @@ public:
         I last_;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static constexpr cursor start(Self&& self) { return cursor(self.first_, self.last_); }
 

@@ -17,15 +17,21 @@ namespace rill {
 template <class E, std::size_t N>
 class of_stream : public stream_base<of_stream<E, N>> {
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = unwrap_result_t<E>;
 
+    /// Holds the description; made by the matching function object, not directly.
     template <class... A>
     explicit constexpr of_stream(std::in_place_t, A&&... a) : items_{E(std::forward<A>(a))...} {}
 
+    /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     class cursor {
     public:
+        /// The type of the items' values.
         using value_type = unwrap_result_t<E>;
+        /// Starts the run's state; called by `start`.
         explicit constexpr cursor(std::array<E, N> items) : items_(std::move(items)) {}
+        /// The next item of the run, or `std::nullopt` at its end.
         constexpr std::optional<result<value_type>> next() {
             if (pos_ == N) return std::nullopt;
             E& e = items_[pos_++];
@@ -41,6 +47,7 @@ public:
             }
         }
 
+        /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
         constexpr bool drain(K& sink) {
             while (pos_ < N) {
@@ -64,6 +71,7 @@ public:
         std::size_t pos_ = 0;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
         requires std::is_constructible_v<std::array<E, N>, detail::like_t<Self, std::array<E, N>>>
     static constexpr cursor start(Self&& self) {

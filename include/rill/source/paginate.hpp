@@ -3,6 +3,9 @@
 #pragma once
 
 #include <rill/detail/stream_base.hpp>
+#include <rill/time/clock.hpp>
+#include <rill/time/retry_policy.hpp>
+#include <rill/time/retrying.hpp>
 
 #include <cstddef>
 #include <functional>
@@ -22,17 +25,23 @@ class paginate_stream : public stream_base<paginate_stream<F>> {
     using page = unwrap_result_t<std::invoke_result_t<F&, std::size_t>>;
 
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = typename page::value_type;
 
+    /// Holds the description; made by the matching function object, not directly.
     explicit paginate_stream(F f) : f_(std::move(f)) {}
 
+    /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     class cursor {
     public:
+        /// The type of the items' values.
         using value_type = paginate_stream::value_type;
+        /// Starts the run's state; called by `start`.
         template <class G>
             requires std::is_constructible_v<F, G&&> // never a hijacked copy or conversion
         explicit cursor(G&& f) : f_(std::forward<G>(f)) {}
 
+        /// The next item of the run, or `std::nullopt` at its end.
         std::optional<result<value_type>> next() {
             while (pos_ == items_.size()) {
                 if (done_) return std::nullopt;
@@ -59,6 +68,7 @@ public:
         bool done_ = false;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static cursor start(Self&& self) { return cursor(detail::fwd_like<Self>(self.f_)); }
 
@@ -66,17 +76,38 @@ private:
     F f_;
 };
 
-/// A stream over the pages `fetch(0)`, `fetch(1)`, ... where
-/// `fetch(std::size_t page) -> result<std::vector<T>>`.
+namespace detail {
 template <class F>
-auto paginate(F fetch) {
+constexpr void check_fetch() {
     static_assert(std::is_invocable_v<F&, std::size_t>,
                   "rill::paginate: the fetch function must be callable with a page index (std::size_t).");
     using R = std::invoke_result_t<F&, std::size_t>;
     static_assert(is_result_v<R>, "rill::paginate: the fetch function must return result<std::vector<T>>.");
     static_assert(requires(unwrap_result_t<R>& v) { v.size(); v[0]; typename unwrap_result_t<R>::value_type; },
                   "rill::paginate: the fetch function must return result<std::vector<T>>.");
+}
+} // namespace detail
+
+/// A stream over the pages `fetch(0)`, `fetch(1)`, ... where
+/// `fetch(std::size_t page) -> result<std::vector<T>>`.
+template <class F>
+auto paginate(F fetch) {
+    detail::check_fetch<F>();
     return paginate_stream<F>(std::move(fetch));
+}
+
+/// `paginate(fetch)` whose failed page fetch is retried in place, as
+/// `rill::retrying(policy, fetch, clk)` does: the run resumes at the page that
+/// failed, not at page 0, and each page gets the policy's attempts and time
+/// anew. When the policy gives up, the page's last Err ends the run as without
+/// a policy (" (after N attempts)" appended to its message when N > 1).
+/// Throws `std::invalid_argument` when the policy is out of range.
+template <class F, clock Clock = real_clock>
+auto paginate(F fetch, retry_policy policy, Clock clk = {}) {
+    detail::check_fetch<F>();
+    policy.validate("rill::paginate");
+    using G = detail::retrying_function<F, Clock>;
+    return paginate_stream<G>(G(std::move(policy), std::move(fetch), std::move(clk)));
 }
 
 } // namespace rill

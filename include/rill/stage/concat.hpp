@@ -21,18 +21,25 @@ class concat_stream : public stream_base<concat_stream<S...>> {
     using first = std::tuple_element_t<0, std::tuple<S...>>;
 
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = value_t<first>;
+    /// True when the stream can be run only once, because a part of it can.
     static constexpr bool one_shot = detail::any_one_shot<S...>;
 
+    /// Holds the description; made by the matching function object, not directly.
     template <class... A>
     explicit constexpr concat_stream(std::in_place_t, A&&... a) : parts_(std::forward<A>(a)...) {}
 
+    /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     class cursor {
     public:
+        /// The type of the items' values.
         using value_type = concat_stream::value_type;
 
+        /// Starts the run's state; called by `start`.
         explicit constexpr cursor(std::tuple<S...> parts) : streams_(std::move(parts)) { open_part<0>(); }
 
+        /// The next item of the run, or `std::nullopt` at its end.
         constexpr std::optional<result<value_type>> next() {
             std::optional<result<value_type>> out;
             while (!out && running_.index() != 0) {
@@ -43,6 +50,7 @@ public:
             return out;
         }
 
+        /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
         constexpr bool drain(K& sink) {
             bool stopped = false;
@@ -83,6 +91,7 @@ public:
         std::variant<std::monostate, cursor_t<S&&>...> running_{};
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
         requires(detail::opens<detail::like_t<Self, S>> && ...)
     static constexpr cursor start(Self&& self) {

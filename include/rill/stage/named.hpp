@@ -62,11 +62,13 @@ struct named_stage : no_checks {
 /// `s | rill::try_map(parse) | rill::named("parse")` makes an error print
 /// `... [at parse (try_map) #3]`. Ok items pass untouched.
 struct named_fn {
+    /// `named(s, label)`: the stream `s` with its stages named `label`.
     template <class S>
         requires any_stream<S>
     auto operator()(S&& s, std::string label) const {
         return detail::stage_fn<detail::named_stage>{}(std::forward<S>(s), std::move(label));
     }
+    /// `named(label)`: the stage, for `s | named(label)`.
     auto operator()(std::string label) const {
         return detail::make_closure<named_fn>(std::move(label));
     }

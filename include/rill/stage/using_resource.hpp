@@ -69,24 +69,32 @@ class using_resource_stream : public stream_base<using_resource_stream<Acq, Rel,
     using inner = detail::use_stream_t<Acq, Use>;
 
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = value_t<inner>;
+    /// True when the stream can be run only once, because a part of it can.
     static constexpr bool one_shot = detail::any_one_shot<inner>;
 
+    /// Holds the description; made by the matching function object, not directly.
     constexpr using_resource_stream(Acq a, Rel r, Use u) : acquire_(std::move(a)), release_(std::move(r)), use_(std::move(u)) {}
 
+    /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     class cursor {
     public:
+        /// The type of the items' values.
         using value_type = using_resource_stream::value_type;
 
+        /// Starts the run's state; called by `start`.
         template <class A, class L, class U>
         cursor(A&& a, L&& l, U&& u) : acquire_(std::forward<A>(a)), release_(std::forward<L>(l)), use_(std::forward<U>(u)) {}
 
+        /// Moves the run to a new cursor.
         cursor(cursor&&) = default;
         ~cursor() {
             if (resource_)
                 finish(std::uncaught_exceptions() > uncaught_ ? exit_case::failed : exit_case::stopped_early);
         }
 
+        /// The next item of the run, or `std::nullopt` at its end.
         std::optional<result<value_type>> next() {
             if (!started_) {
                 if (auto failure = begin()) [[unlikely]]
@@ -104,6 +112,7 @@ public:
             return std::nullopt;
         }
 
+        /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
         bool drain(K& sink) {
             if (!started_) {
@@ -170,6 +179,7 @@ public:
         bool started_ = false;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static cursor start(Self&& self) {
         return cursor(detail::fwd_like<Self>(self.acquire_), detail::fwd_like<Self>(self.release_),

@@ -24,21 +24,29 @@ namespace rill {
 template <class... S>
 class zip_stream : public stream_base<zip_stream<S...>> {
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = std::tuple<value_t<S>...>;
+    /// True when the stream can be run only once, because a part of it can.
     static constexpr bool one_shot = detail::any_one_shot<S...>;
 
+    /// Holds the description; made by the matching function object, not directly.
     template <class... A>
     explicit constexpr zip_stream(std::in_place_t, A&&... a) : parts_(std::forward<A>(a)...) {}
 
+    /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     template <class... C>
     class cursor {
     public:
+        /// The type of the items' values.
         using value_type = zip_stream::value_type;
 
+        /// Starts the run's state; called by `start`.
         explicit constexpr cursor(C... c) : cursors_(std::move(c)...) {}
+        /// Moves the run to a new cursor.
         cursor(cursor&&) = default;
         ~cursor() { release(); }
 
+        /// The next item of the run, or `std::nullopt` at its end.
         constexpr std::optional<result<value_type>> next() {
             if (ended_) return std::nullopt;
             auto items = pull_all(std::index_sequence_for<C...>{});
@@ -82,6 +90,7 @@ public:
         bool ended_ = false;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
         requires(detail::opens<detail::like_t<Self, S>> && ...)
     static constexpr auto start(Self&& self) {

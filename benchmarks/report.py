@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+"""Turns the results of scripts/bench (Google Benchmark JSON, memory.json,
+compile_time.json, machine.json in one directory) into docs/performance.md.
+
+  python3 benchmarks/report.py --results build-bench/results --out docs/performance.md
+
+Standard library only. Every number in the report comes from the result files;
+the prose around them (the performance model) is a fixed template.
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+
+PEERS = [
+    ("hand", "hand loop"),
+    ("range_v3", "range-v3"),
+    ("thunks", "thunks"),
+    ("coroutine", "coroutine"),
+    ("rill_push", "rill push"),
+    ("rill_next", "rill next()"),
+    ("rill_for", "rill for"),
+    ("stream_push", "stream<T> push"),
+    ("stream_next", "stream<T> next()"),
+]
+
+PEER_LEGEND = """\
+* **hand loop**: the same work written as plain loops, the speed limit (ratio 1.00).
+* **range-v3**: `views::iota | transform | filter | ...` consumed by a range-for.
+* **thunks**: the naive design (`benchmarks/peers/thunk_stream.hpp`): a lazy list of
+  `std::function` thunks and `shared_ptr` cells, items as `rill::result<T>`.
+* **coroutine**: a bare C++20 generator (`benchmarks/peers/generator.hpp`) running the
+  whole pipeline in one coroutine, one resume per item (its most favourable form).
+* **rill push**: the templated pipeline consumed by a sink (`rill::for_each`), which
+  drives it through `detail::drain` (push protocol).
+* **rill next()**: the templated pipeline pulled with `open()` / `next()`.
+* **rill for**: the templated pipeline in a range-for (`begin()` / `operator++`).
+* **stream&lt;T&gt; push / next()**: the same pipeline erased to `rill::stream<int64_t>`,
+  consumed by the sink / by `next()`.
+"""
+
+CASE_NOTES = {
+    "pipeline": "`iota(0, 4M) | map(body) | filter(even) | try_map(checked_half)`, summed. "
+                "`cheap`: body `3i+1`; `real`: a 64-bit hash finaliser (~2 ns). "
+                "`err0`: no Err items; `err1`: ~0.8% of the source items (1.6% of those reaching try_map) fail.",
+    "and_then": "`iota(0, n) | and_then(x -> inner(x))`, 4M inner items in all: `pure1` = `pure(x)`, "
+                "`ofK` = `of(x, ..., x+K-1)`.",
+    "generate": "a `generate` coroutine counting to 4M against the same loop in a bare coroutine generator.",
+    "using_resource": "1M runs in sequence of `using_resource(acquire, r -> iota(r.id, r.id+4))` against "
+                      "a loop of RAII guards (and a coroutine per run).",
+    "take": "`iota(0) | map(3i+1) | take(4M)`: an endless source cut by take.",
+    "concurrency": "see the case names.",
+}
+
+# (title, cases, numerator peer, denominator peer, limit)
+TARGETS = [
+    ("map|filter|try_map <= 1.1x hand (push)", ["pipeline.cheap.err0", "pipeline.real.err0"], "rill_push", "hand", 1.1),
+    ("map|filter|try_map <= 1.1x hand (next())", ["pipeline.cheap.err0", "pipeline.real.err0"], "rill_next", "hand", 1.1),
+    ("map|filter|try_map no slower than range-v3 (push)", ["pipeline.cheap.err0", "pipeline.real.err0"], "rill_push", "range_v3", 1.0),
+    ("map|filter|try_map no slower than range-v3 (next())", ["pipeline.cheap.err0", "pipeline.real.err0"], "rill_next", "range_v3", 1.0),
+    ("1% Err items <= 1.3x hand (push)", ["pipeline.cheap.err1", "pipeline.real.err1"], "rill_push", "hand", 1.3),
+    ("1% Err items <= 1.3x hand (next())", ["pipeline.cheap.err1", "pipeline.real.err1"], "rill_next", "hand", 1.3),
+    ("and_then, small inner streams <= 1.5x hand (push)", ["and_then.pure1", "and_then.of1", "and_then.of2", "and_then.of8"], "rill_push", "hand", 1.5),
+    ("and_then, small inner streams <= 1.5x hand (next())", ["and_then.pure1", "and_then.of1", "and_then.of2", "and_then.of8"], "rill_next", "hand", 1.5),
+    ("generate <= 1.2x bare coroutine (push)", ["generate.counter"], "rill_push", "coroutine", 1.2),
+    ("generate <= 1.2x bare coroutine (next())", ["generate.counter"], "rill_next", "coroutine", 1.2),
+    ("stream<T> <= 2x templated (push)", ["pipeline.cheap.err0", "pipeline.real.err0", "and_then.of2", "take.endless"], "stream_push", "rill_push", 2.0),
+    ("stream<T> <= 2x templated (next())", ["pipeline.cheap.err0", "pipeline.real.err0", "and_then.of2", "take.endless"], "stream_next", "rill_next", 2.0),
+    ("1M using_resource runs <= 2x RAII loop (push)", ["using_resource.runs"], "rill_push", "hand", 2.0),
+    ("1M using_resource runs <= 2x RAII loop (next())", ["using_resource.runs"], "rill_next", "hand", 2.0),
+]
+
+
+def load_benchmarks(results_dir):
+    """-> {family: {case: {peer: {"cpu_ns": per run, "allocs": per item, "items": n, "errors": n}}}}"""
+    data = {}
+    context = None
+    for path in sorted(glob.glob(os.path.join(results_dir, "bench_*.json"))):
+        with open(path) as f:
+            doc = json.load(f)
+        context = context or doc.get("context")
+        for b in doc.get("benchmarks", []):
+            if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+                continue
+            name = b.get("run_name", b["name"])
+            if "/" not in name:
+                continue
+            case, peer = name.split("/", 1)
+            peer = peer.split("/")[0]
+            scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}[b.get("time_unit", "ns")]
+            family = case.split(".")[0]
+            data.setdefault(family, {}).setdefault(case, {})[peer] = {
+                "cpu_ns": b["cpu_time"] * scale,
+                "real_ns": b["real_time"] * scale,
+                "allocs": b.get("allocs_per_item"),
+                "items": b.get("items"),
+                "errors": b.get("errors"),
+            }
+    return data, context
+
+
+def ratio(cases, case, num, den, key="cpu_ns"):
+    c = cases.get(case, {})
+    if num not in c or den not in c or not c[den][key]:
+        return None
+    return c[num][key] / c[den][key]
+
+
+def fmt_ratio(r):
+    return "—" if r is None else "%.2f" % r
+
+
+def fmt_allocs(a):
+    if a is None:
+        return "—"
+    if a == 0:
+        return "0"
+    if a < 0.001:
+        return "%.1e" % a
+    return "%.3g" % a
+
+
+def family_tables(data):
+    out = []
+    for family in sorted(data):
+        cases = data[family]
+        peers = [p for p, _ in PEERS if any(p in c for c in cases.values())]
+        extra = sorted({p for c in cases.values() for p in c} - {p for p, _ in PEERS})
+        peers += extra
+        names = dict(PEERS)
+        out.append("### %s\n" % family)
+        if family in CASE_NOTES:
+            out.append(CASE_NOTES[family] + "\n")
+        base = "hand" if any("hand" in c for c in cases.values()) else peers[0]
+        out.append("Ratio of median CPU time to `%s` (lower is better); last column: %s time per item.\n" % (base, base))
+        out.append("| case | " + " | ".join(names.get(p, p) for p in peers) + " | %s ns/item |" % base)
+        out.append("|---|" + "|".join("---:" for _ in peers) + "|---:|")
+        for case in sorted(cases):
+            c = cases[case]
+            per_item = "—"
+            if base in c and c[base]["items"]:
+                per_item = "%.2f" % (c[base]["cpu_ns"] / c[base]["items"])
+            out.append("| %s | " % case + " | ".join(fmt_ratio(ratio(cases, case, p, base)) for p in peers) +
+                       " | %s |" % per_item)
+        out.append("")
+        out.append("Allocations per item:\n")
+        out.append("| case | " + " | ".join(names.get(p, p) for p in peers) + " |")
+        out.append("|---|" + "|".join("---:" for _ in peers) + "|")
+        for case in sorted(cases):
+            c = cases[case]
+            out.append("| %s | " % case + " | ".join(fmt_allocs(c[p]["allocs"]) if p in c else "—" for p in peers) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def target_rows(data):
+    flat = {}
+    for cases in data.values():
+        flat.update(cases)
+    rows = []
+    for title, cases, num, den, limit in TARGETS:
+        measured = [(case, ratio(flat, case, num, den)) for case in cases]
+        measured = [(c, r) for c, r in measured if r is not None]
+        if not measured:
+            rows.append((title, "not measured", "—", "—"))
+            continue
+        worst = max(r for _, r in measured)
+        detail = ", ".join("%s %.2f" % (c.split(".", 1)[1], r) for c, r in measured)
+        rows.append((title, detail, "%.2f" % worst, "met" if worst <= limit else "**missed**"))
+    # and_then: zero allocations per item
+    allocs = [(c, flat[c]["rill_push"]["allocs"]) for c in flat if c.startswith("and_then.") and "rill_push" in flat[c]]
+    if allocs:
+        worst = max(a or 0 for _, a in allocs)
+        rows.append(("and_then: zero allocations per item (push)", ", ".join("%s %s" % (c.split(".", 1)[1], fmt_allocs(a)) for c, a in allocs),
+                     fmt_allocs(worst), "met" if worst == 0 else "**missed**"))
+    return rows
+
+
+def memory_section(results_dir):
+    path = os.path.join(results_dir, "memory.json")
+    if not os.path.exists(path):
+        return "Not measured (no memory.json).\n", None
+    with open(path) as f:
+        cases = json.load(f)["cases"]
+    sizes = sorted({c["size"] for c in cases})
+    names = []
+    for c in cases:
+        if c["case"] not in names:
+            names.append(c["case"])
+    by = {(c["case"], c["size"]): c for c in cases}
+    out = ["Peak RSS of a fresh process per case and size (`getrusage` via `wait4`), KiB; "
+           "allocations per item produced.\n",
+           "| case | " + " | ".join("peak KiB @ %s" % human(s) for s in sizes) + " | " +
+           " | ".join("allocs/item @ %s" % human(s) for s in sizes) + " |",
+           "|---|" + "|".join("---:" for _ in sizes * 2) + "|"]
+    flat = True
+    for n in names:
+        peaks = [by[(n, s)]["peak_rss_kib"] if (n, s) in by else None for s in sizes]
+        allocs = [by[(n, s)]["allocations"] / max(by[(n, s)]["items"], 1) if (n, s) in by else None for s in sizes]
+        out.append("| %s | " % n + " | ".join("—" if p is None else str(p) for p in peaks) + " | " +
+                   " | ".join(fmt_allocs(a) for a in allocs) + " |")
+        known = [p for p in peaks if p is not None]
+        if len(known) >= 2 and known[-1] > known[0] * 1.10 + 256:
+            flat = False
+    out.append("")
+    verdict = "met" if flat else "**missed**"
+    return "\n".join(out), (("Peak memory flat from %s to %s items (largest within 10%% + 256 KiB of smallest)"
+                             % (human(sizes[0]), human(sizes[-1]))), "every case", "—", verdict)
+
+
+def human(n):
+    for unit, div in (("G", 10**9), ("M", 10**6), ("k", 10**3)):
+        if n >= div and n % div == 0:
+            return "%d%s" % (n // div, unit)
+    return str(n)
+
+
+def compile_section(results_dir):
+    path = os.path.join(results_dir, "compile_time.json")
+    if not os.path.exists(path):
+        return "Not measured (no compile_time.json; run `scripts/compile-time`).\n", []
+    with open(path) as f:
+        doc = json.load(f)
+    compilers = list(doc["versions"])
+    out = ["`-fsyntax-only`, median of %d runs, seconds (`scripts/compile-time`; the TUs are in "
+           "`benchmarks/compile_time/`).\n" % doc["runs"],
+           "| translation unit | " + " | ".join(compilers) + " |",
+           "|---|" + "|".join("---:" for _ in compilers) + "|"]
+    for probe, desc in doc["probes"].items():
+        out.append("| %s | " % desc.replace("<", "&lt;").replace(">", "&gt;") +
+                   " | ".join("%.2f" % doc["results"][probe][c]["median"] for c in compilers) + " |")
+    out.append("")
+    out.append("Compilers: " + "; ".join("`%s`" % v for v in doc["versions"].values()) + ".\n")
+    rows = []
+    for c in compilers:
+        r = doc["results"]["rill_pipeline"][c]["median"] / doc["results"]["range_v3_pipeline"][c]["median"]
+        rows.append(("5-stage pipeline TU no slower than range-v3 (%s)" % c, "per-stage headers %.2f" % r, "%.2f" % r,
+                     "met" if r <= 1.0 else "**missed**"))
+        ru = doc["results"]["rill_pipeline_umbrella"][c]["median"] / doc["results"]["range_v3_pipeline"][c]["median"]
+        rows.append(("5-stage pipeline TU via <rill/rill.hpp> no slower than range-v3 (%s)" % c,
+                     "umbrella %.2f" % ru, "%.2f" % ru, "met" if ru <= 1.0 else "**missed**"))
+    return "\n".join(out), rows
+
+
+def model(data):
+    """The numbers the performance model quotes, in ns (CPU time), or None."""
+    flat = {}
+    for cases in data.values():
+        flat.update(cases)
+
+    def per_item(case, peer, base="hand"):
+        c = flat.get(case, {})
+        if peer not in c or base not in c or not c[peer]["items"]:
+            return None
+        return (c[peer]["cpu_ns"] - c[base]["cpu_ns"]) / c[peer]["items"]
+
+    def ns(v):
+        return "n/a" if v is None else "%.2f ns" % v
+
+    m = {}
+    m["push_item"] = ns(per_item("pipeline.cheap.err0", "rill_push"))
+    m["pull_item"] = ns(per_item("pipeline.cheap.err0", "rill_next"))
+    m["for_item"] = ns(per_item("pipeline.cheap.err0", "rill_for"))
+    m["erased_item"] = ns(per_item("pipeline.cheap.err0", "stream_next", "rill_next"))
+    m["erased_push_item"] = ns(per_item("pipeline.cheap.err0", "stream_push", "rill_push"))
+    m["inner_pure"] = ns(per_item("and_then.pure1", "rill_push"))
+    m["inner_of1"] = ns(per_item("and_then.of1", "rill_push"))
+    m["inner_of1_pull"] = ns(per_item("and_then.of1", "rill_next"))
+    m["gen_item"] = ns(per_item("generate.counter", "rill_push", "coroutine"))
+    m["coro_item"] = ns(per_item("generate.counter", "coroutine"))
+    # per error: the extra time of the err1 case over err0, per Err item, minus the hand loop's
+    def per_error(peer):
+        e0, e1 = flat.get("pipeline.cheap.err0", {}), flat.get("pipeline.cheap.err1", {})
+        if peer not in e0 or peer not in e1 or "hand" not in e0 or "hand" not in e1 or not e1[peer]["errors"]:
+            return None
+        extra = (e1[peer]["cpu_ns"] - e0[peer]["cpu_ns"]) - (e1["hand"]["cpu_ns"] - e0["hand"]["cpu_ns"])
+        return extra / e1[peer]["errors"]
+    m["error_push"] = ns(per_error("rill_push"))
+    m["error_pull"] = ns(per_error("rill_next"))
+    m["error_hand"] = "n/a"
+    e0, e1 = flat.get("pipeline.cheap.err0", {}), flat.get("pipeline.cheap.err1", {})
+    if "hand" in e0 and "hand" in e1 and e1["hand"]["errors"]:
+        m["error_hand"] = ns((e1["hand"]["cpu_ns"] - e0["hand"]["cpu_ns"]) / e1["hand"]["errors"])
+    res = flat.get("using_resource.runs", {})
+    runs = 1_000_000
+    if "rill_push" in res and "hand" in res:
+        m["run_push"] = ns((res["rill_push"]["cpu_ns"] - res["hand"]["cpu_ns"]) / runs)
+        m["run_pull"] = ns((res["rill_next"]["cpu_ns"] - res["hand"]["cpu_ns"]) / runs) if "rill_next" in res else "n/a"
+        m["run_erased"] = ns((res["stream_push"]["cpu_ns"] - res["rill_push"]["cpu_ns"]) / runs) if "stream_push" in res else "n/a"
+        m["run_coro"] = ns((res["coroutine"]["cpu_ns"] - res["hand"]["cpu_ns"]) / runs) if "coroutine" in res else "n/a"
+    else:
+        m["run_push"] = m["run_pull"] = m["run_erased"] = m["run_coro"] = "n/a"
+    conc = data.get("concurrency", {})
+    handoff = None
+    for case, peers in conc.items():
+        if case.startswith("concurrency.buffer") and "rill" in peers and peers["rill"]["items"]:
+            v = peers["rill"]["real_ns"] / peers["rill"]["items"]
+            handoff = v if handoff is None else min(handoff, v)
+    m["handoff"] = "not measured yet (no concurrency benchmarks)" if handoff is None else "%.1f ns per item (best batch size)" % handoff
+    return m
+
+
+MODEL = """\
+What a rill pipeline costs, in the terms a user can reason with. The numbers are
+differences of median CPU times measured above (cheap body, this machine), so
+they are the overhead on top of the user's own functions.
+
+* **Per item, push** (a sink such as `fold`, `count`, `for_each` drives the pipeline
+  through `detail::drain`): each stage hands the value to the next as a plain `T&&`;
+  no `optional<result<T>>` is built. Measured overhead over the hand loop for
+  `map | filter | try_map`: **{push_item}** per source item. Stages without a
+  `drain` of their own fall back to `next()` for the part of the pipeline above them.
+* **Per item, pull** (`open()` / `next()`): every stage returns a
+  `std::optional<result<T>>`; each stage tests it and rebuilds it for the next one.
+  Overhead: **{pull_item}** per item with `next()`, **{for_item}** in a range-for
+  (the iterator keeps one more `optional<result<T>>` copy of the current item).
+* **Per Err item**: an `err_info` (two strings, a provenance vector) is built by the
+  user's function, and each stage it passes stamps a provenance frame (one
+  allocation for the trace vector's first frame). The hand loop pays {error_hand}
+  per error for building its `err_info`; rill pays **{error_push}** more per error
+  pushed, **{error_pull}** pulled. Ok items never allocate.
+* **Per inner stream of `and_then`**: an inner cursor is built in place per outer item,
+  without allocation: {inner_of1} per item for `of(x)` when pushed ({inner_of1_pull}
+  pulled); `pure(x)` costs {inner_pure} because its cursor has no `drain` (it is
+  pulled through an `optional<result<T>>`).
+* **Per coroutine item** (`generate`): the bare coroutine costs {coro_item} per item
+  over the hand loop (one resume); `generate` adds **{gen_item}** per item: the yielded
+  value is stored as an `optional<result<T>>` in the promise and moved out on every
+  resume, the exception slot is checked, and the cursor has no `drain`.
+* **Per run**: a templated run allocates nothing; `using_resource` allocates once per
+  run (the resource's stable home), `generate` once (closure and frame in one block),
+  `stream<T>` once (the erased cursor). Measured per `using_resource` run over the
+  RAII loop: **{run_push}** pushed, {run_pull} pulled; a bare coroutine per run costs
+  {run_coro}; erasing adds {run_erased} per run.
+* **Per erased stream** (`stream<T>`): one allocation per run plus one virtual
+  `next()` per item, which also hides the pipeline's `drain` from the sink (the
+  erased cursor has no `drain`, so a sink pulls): **{erased_item}** per item over
+  the templated `next()` loop, **{erased_push_item}** over the templated push path.
+* **Per thread handoff** (`buffer`, `channel`, `par_map`): {handoff}.
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    data, context = load_benchmarks(args.results)
+    if not data:
+        sys.exit("report: no bench_*.json in %s" % args.results)
+    machine = {}
+    mpath = os.path.join(args.results, "machine.json")
+    if os.path.exists(mpath):
+        with open(mpath) as f:
+            machine = json.load(f)
+
+    mem_text, mem_row = memory_section(args.results)
+    ct_text, ct_rows = compile_section(args.results)
+    rows = target_rows(data)
+    if mem_row:
+        rows.append(mem_row)
+    rows += ct_rows
+    conc = data.get("concurrency")
+    if not conc:
+        rows.append(("buffer >= 5x items/s of a per-item mutex/condvar queue", "not measured yet", "—", "TODO"))
+        rows.append(("par_map, 10 µs items: speedup >= 0.9x workers, >= oneTBB", "not measured yet", "—", "TODO"))
+
+    out = []
+    out.append("# Performance\n")
+    out.append("<!-- Generated by scripts/bench from build-bench/results; edit benchmarks/report.py, not this file. -->\n")
+    out.append("What rill costs next to the alternatives a C++ user would pick instead, measured in one run: "
+               "every case runs the same work through each peer in the same binary, and each peer's checksum "
+               "is checked against the others at startup. Numbers are ratios of median CPU times to the "
+               "hand-written loop (the speed limit); nothing here is asserted by the tests.\n")
+    out.append("## Machine\n")
+    if machine:
+        out.append("* CPU: %s, %s cores" % (machine.get("cpu", "?"), machine.get("cores", "?")))
+        out.append("* Benchmarks built with: `%s`, Release (`-O3 -DNDEBUG`)" % machine.get("compiler", "?"))
+        out.append("* Compile times with: %s" % "; ".join("`%s`" % c for c in machine.get("compilers", [])))
+        out.append("* %s; %s repetitions per benchmark, `--benchmark_min_time=%s`; median reported"
+                   % (machine.get("benchmark_lib", "Google Benchmark"), machine.get("repetitions", "?"),
+                      machine.get("min_time", "?")))
+        out.append("* Date: %s; commit `%s`" % (machine.get("date", "?"), machine.get("commit", "?")))
+        out.append("* Load average (1, 5, 15 min) before: %s; after: %s (the machine is shared: CPU time, "
+                   "not wall time, is compared)" % (machine.get("load_before", "?"), machine.get("load_after", "?")))
+        if "elapsed_s" in machine:
+            out.append("* `scripts/bench` took %d s up to this report" % machine["elapsed_s"])
+    elif context:
+        out.append("* %s, %s CPUs, load %s" % (context.get("host_name"), context.get("num_cpus"), context.get("load_avg")))
+    out.append("")
+    out.append("## How to reproduce\n")
+    out.append("```sh\nscripts/bench                     # build in build-bench/ (Release), run everything, rewrite this file\n"
+               "BENCH_FILTER='^pipeline' scripts/bench   # a subset (regex on case/peer names)\n"
+               "build-bench/benchmarks/bench_pipeline --benchmark_filter=rill   # one binary by hand\n"
+               "scripts/compile-time              # the compile-time table alone\n"
+               "build-bench/benchmarks/bench_memory   # the peak-memory table alone\n```\n")
+    out.append("See `benchmarks/README.md` for the layout and the knobs (`REPETITIONS`, `MIN_TIME`, `CXX`).\n")
+    out.append("## Targets\n")
+    out.append("The targets of issue 5, against the worst case of each row (ratios of median CPU times).\n")
+    out.append("| target | measured | worst | verdict |")
+    out.append("|---|---|---:|---|")
+    for title, detail, worst, verdict in rows:
+        out.append("| %s | %s | %s | %s |" % (title.replace("|", "\\|").replace("<T>", "&lt;T&gt;").replace("<rill/rill.hpp>", "`<rill/rill.hpp>`"),
+                                               detail, worst, verdict))
+    out.append("")
+    out.append("## Time: ratios to the hand loop\n")
+    out.append(PEER_LEGEND)
+    out.append(family_tables(data))
+    out.append("## Memory\n")
+    out.append("`benchmarks/memory.cpp`: `iota | map | filter | try_map (~1% Err) | and_then(of(x, x+1))` "
+               "consumed by `count` (push), by `next()`, erased, plus `generate` and `using_resource` runs; "
+               "`hand` is the same loop written by hand.\n")
+    out.append(mem_text)
+    out.append("## Compile time\n")
+    out.append(ct_text)
+    out.append("## Performance model\n")
+    out.append(MODEL.format(**model(data)))
+    with open(args.out, "w") as f:
+        f.write("\n".join(out))
+    print("report: wrote %s" % args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+// The shared apparatus of the benchmark binaries: a counting global operator
+// new (allocations per item become a user counter), the checksum every peer
+// computes, and registration of "<case>/<peer>" benchmarks whose checksums are
+// compared once at startup (the binary aborts if two peers disagree, so no
+// peer can win by skipping work).
+//
+// Include this header from exactly ONE translation unit per binary: it defines
+// the replaceable global allocation functions (each benchmark binary is a
+// single .cpp, so that holds).
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bench {
+
+// Plain load + store rather than fetch_add: no locked instruction on the hot
+// path of the allocating peers. Exact for single-threaded cases; concurrent
+// cases may lose a few counts, which is fine for a per-item average.
+inline std::atomic<long> allocations{0};
+
+inline void* counted_allocate(std::size_t n) {
+    allocations.store(allocations.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+    throw std::bad_alloc();
+}
+
+inline void* counted_allocate_aligned(std::size_t n, std::align_val_t al) {
+    allocations.store(allocations.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    const auto a = static_cast<std::size_t>(al);
+    const std::size_t size = n == 0 ? a : (n + a - 1) / a * a;
+    if (void* p = std::aligned_alloc(a, size)) return p;
+    throw std::bad_alloc();
+}
+
+/// What every peer of a case computes: a mix of the Ok values (not a plain
+/// sum, so that no compiler can replace a hand loop by a closed form) and the
+/// number of Err items.
+struct checksum {
+    std::int64_t sum = 0;
+    std::int64_t errors = 0;
+    friend bool operator==(const checksum&, const checksum&) = default;
+};
+
+inline void consume(checksum& c, std::int64_t v) { c.sum += v ^ (v >> 7); }
+
+using peer_fn = std::function<checksum(std::int64_t n)>;
+
+struct peer {
+    std::string name;
+    peer_fn run;
+};
+
+struct bench_case {
+    std::string name;
+    std::int64_t n;        ///< the size the benchmark runs
+    std::int64_t verify_n; ///< the (smaller) size the startup check runs
+    std::int64_t items;    ///< items a run of size n processes (allocations are per item of these)
+    std::vector<peer> peers;
+};
+
+inline std::vector<bench_case>& cases() {
+    static std::vector<bench_case> all;
+    return all;
+}
+
+/// Adds a case: `items_per_n` scales `n` to the items a run handles (e.g. the
+/// inner items of and_then).
+inline void add_case(std::string name, std::int64_t n, std::int64_t verify_n, std::int64_t items,
+                     std::vector<peer> peers) {
+    cases().push_back(bench_case{std::move(name), n, verify_n, items, std::move(peers)});
+}
+
+/// Runs every peer of every case once at the smaller size; aborts on a mismatch.
+inline void verify_all() {
+    for (const auto& c : cases()) {
+        checksum first{};
+        bool have = false;
+        for (const auto& p : c.peers) {
+            const checksum got = p.run(c.verify_n);
+            if (!have) {
+                first = got;
+                have = true;
+            } else if (!(got == first)) {
+                std::fprintf(stderr, "checksum mismatch in case %s: %s gives (%lld, %lld), %s gives (%lld, %lld)\n",
+                             c.name.c_str(), c.peers.front().name.c_str(), static_cast<long long>(first.sum),
+                             static_cast<long long>(first.errors), p.name.c_str(), static_cast<long long>(got.sum),
+                             static_cast<long long>(got.errors));
+                std::abort();
+            }
+        }
+        std::fprintf(stderr, "checked %-28s %zu peers agree (sum %lld, errors %lld at n=%lld)\n", c.name.c_str(),
+                     c.peers.size(), static_cast<long long>(first.sum), static_cast<long long>(first.errors),
+                     static_cast<long long>(c.verify_n));
+    }
+}
+
+inline void register_all() {
+    for (const auto& c : cases()) {
+        for (const auto& p : c.peers) {
+            const std::int64_t n = c.n;
+            const std::int64_t items = c.items;
+            peer_fn run = p.run;
+            benchmark::RegisterBenchmark((c.name + "/" + p.name).c_str(),
+                                         [run, n, items](benchmark::State& state) {
+                                             const long before = allocations.load(std::memory_order_relaxed);
+                                             checksum got{};
+                                             for (auto _ : state) {
+                                                 got = run(n);
+                                                 benchmark::DoNotOptimize(got);
+                                                 benchmark::ClobberMemory();
+                                             }
+                                             const long after = allocations.load(std::memory_order_relaxed);
+                                             const double total =
+                                                 static_cast<double>(state.iterations()) * static_cast<double>(items);
+                                             state.counters["allocs_per_item"] =
+                                                 static_cast<double>(after - before) / total;
+                                             state.counters["items"] = static_cast<double>(items);
+                                             // Err items of one run: the report prices an error with it.
+                                             state.counters["errors"] = static_cast<double>(got.errors);
+                                             state.SetItemsProcessed(state.iterations() * items);
+                                         })
+                ->Unit(benchmark::kMillisecond);
+        }
+    }
+}
+
+/// The main of every benchmark binary: register, check, run.
+inline int main(int argc, char** argv, void (*define_cases)()) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    define_cases();
+    verify_all();
+    register_all();
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
+
+} // namespace bench
+
+// The replacements are malloc/free underneath; g++ sees "new" memory reach
+// free() when it inlines them and warns, wrongly.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+void* operator new(std::size_t n) { return bench::counted_allocate(n); }
+void* operator new[](std::size_t n) { return bench::counted_allocate(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    try {
+        return bench::counted_allocate(n);
+    } catch (...) {
+        return nullptr;
+    }
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+    try {
+        return bench::counted_allocate(n);
+    } catch (...) {
+        return nullptr;
+    }
+}
+void* operator new(std::size_t n, std::align_val_t al) { return bench::counted_allocate_aligned(n, al); }
+void* operator new[](std::size_t n, std::align_val_t al) { return bench::counted_allocate_aligned(n, al); }
+void* operator new(std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
+    try {
+        return bench::counted_allocate_aligned(n, al);
+    } catch (...) {
+        return nullptr;
+    }
+}
+void* operator new[](std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
+    try {
+        return bench::counted_allocate_aligned(n, al);
+    } catch (...) {
+        return nullptr;
+    }
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+
+#define RILL_BENCH_MAIN(define_cases)                                                                                 \
+    int main(int argc, char** argv) { return bench::main(argc, argv, define_cases); }
