@@ -26,7 +26,7 @@ TEST_CASE("error_budget passes every item unchanged while the budget holds") {
 }
 
 TEST_CASE("after max_errors Err items the run ends with one summary Err") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         const auto v = collect_via(how, rill::from(items({1, -1, 2, -2, 3, -3, 4})) | rill::error_budget({.max_errors = 2}));
         CHECK(show(rill::from(v)) == "1 !E1 2 !E2 !error_budget");
@@ -45,7 +45,7 @@ TEST_CASE("the summary counts Errs per code") {
 }
 
 TEST_CASE("error_budget stops when more than max_rate of the last window items are Errs") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         // Window 4, rate 0.5: [1 E E 2] has 2 of 4, [E E 2 E] has 3 of 4.
         const auto v = collect_via(how, rill::from(items({1, -1, -1, 2, -1, 3, 4})) |
@@ -100,7 +100,7 @@ TEST_CASE("error_budget releases upstream as soon as the budget is spent, before
 }
 
 TEST_CASE("a run stopped by the consumer gives no summary") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto log = new_log();
         const auto s = resource_over(log, "r", rill::from(items({1, -1, 2, -2, 3}))) | rill::error_budget({.max_errors = 2}) |
@@ -114,7 +114,7 @@ TEST_CASE("a run stopped by the consumer gives no summary") {
 }
 
 TEST_CASE("an exception from upstream propagates through error_budget and releases upstream") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         auto log = new_log();
         auto calls = counter();

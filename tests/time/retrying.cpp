@@ -200,7 +200,7 @@ TEST_CASE("retrying inside try_map: each item gets its own attempts and schedule
 }
 
 TEST_CASE("an exception from f propagates at once, is not retried, and the run's resources are released") {
-    for (via how : both_ways) {
+    for (via how : every_way) {
         CAPTURE(how);
         manual_clock clk;
         auto log = new_log();
