@@ -81,6 +81,33 @@ void operator|(X&&, C&&) {
                   "or start from rill::of / rill::iota / rill::generate.");
 }
 
+/// Base of the sinks' function objects (`rill::collect`, `rill::fold`, ...),
+/// so that `s | rill::collect` (without the call) explains itself.
+struct sink_object {};
+/// Base of the stages' function objects (`rill::map`, `rill::take`, ...),
+/// so that `s | rill::map` (without arguments) explains itself.
+struct stage_object {};
+
+/// READ THIS IF YOUR COMPILE BREAKS HERE: a sink on the right of `|` is called:
+/// `s | rill::collect()`, or `rill::collect(s)`.
+template <class S, class K>
+    requires any_stream<S> && std::is_base_of_v<sink_object, std::remove_cvref_t<K>>
+void operator|(S&&, K&&) {
+    static_assert(dependent_false<K>,
+                  "rill: a sink on the right of | must be called: write s | rill::collect() (with the "
+                  "parentheses) or rill::collect(s). The sink is named in the K of this instantiation.");
+}
+
+/// READ THIS IF YOUR COMPILE BREAKS HERE: a stage on the right of `|` takes its
+/// arguments: `s | rill::map(f)`, `s | rill::take(3)`.
+template <class S, class F>
+    requires any_stream<S> && std::is_base_of_v<stage_object, std::remove_cvref_t<F>>
+void operator|(S&&, F&&) {
+    static_assert(dependent_false<F>,
+                  "rill: a stage on the right of | must be given its arguments: write s | rill::map(f), "
+                  "s | rill::take(3), ... The stage is named in the F of this instantiation.");
+}
+
 // The operators live in rill::detail so that argument-dependent lookup finds
 // them through the closure types, wherever the user's code is.
 } // namespace detail

@@ -7,7 +7,7 @@
 #include <tl/expected.hpp>
 
 #include <cstddef>
-#include <ostream>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,8 +49,11 @@ struct err_info {
     }
 
     /// Prints `code: message` followed by the provenance, e.g.
-    /// `PARSE: not a number [at parse (try_map) #3]`.
-    friend std::ostream& operator<<(std::ostream& os, const err_info& e) {
+    /// `PARSE: not a number [at parse (try_map) #3]`. (A template, so that
+    /// `<rill/result.hpp>` needs only `<iosfwd>`: the program that prints
+    /// includes `<ostream>` or `<iostream>`.)
+    template <class Traits>
+    friend std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& os, const err_info& e) {
         os << e.code << ": " << e.message;
         if (!e.trace.empty()) {
             os << " [at ";

@@ -42,7 +42,7 @@ private:
 /// Builds a stage stream, or a closure for `s | op(args...)`: the two call
 /// forms every stage has. `Op::check` validates the arguments against the stream.
 template <class Op>
-struct stage_fn {
+struct stage_fn : stage_object {
     template <class S, class... A>
         requires any_stream<S>
     constexpr auto operator()(S&& s, A&&... args) const {

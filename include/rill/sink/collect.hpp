@@ -10,7 +10,7 @@
 
 namespace rill {
 namespace detail {
-struct collect_fn {
+struct collect_fn : sink_object {
     template <class S>
         requires any_stream<S>
     std::vector<result<value_t<S>>> operator()(S&& s) const {

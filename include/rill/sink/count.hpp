@@ -10,7 +10,7 @@
 
 namespace rill {
 namespace detail {
-struct count_fn {
+struct count_fn : sink_object {
     template <class S>
         requires any_stream<S>
     std::size_t operator()(S&& s) const {

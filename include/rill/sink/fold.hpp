@@ -12,7 +12,7 @@
 
 namespace rill {
 namespace detail {
-struct fold_fn {
+struct fold_fn : sink_object {
     template <class S, class A, class F>
         requires any_stream<S>
     result<A> operator()(S&& s, A init, F f) const {

@@ -12,7 +12,7 @@
 
 namespace rill {
 namespace detail {
-struct for_each_fn {
+struct for_each_fn : sink_object {
     template <class S, class F>
         requires any_stream<S>
     std::vector<err_info> operator()(S&& s, F f) const {

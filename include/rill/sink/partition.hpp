@@ -10,7 +10,7 @@
 
 namespace rill {
 namespace detail {
-struct partition_fn {
+struct partition_fn : sink_object {
     template <class S>
         requires any_stream<S>
     std::pair<std::vector<value_t<S>>, std::vector<err_info>> operator()(S&& s) const {

@@ -26,7 +26,7 @@ void add_to(C& c, V&& v) {
 }
 
 template <class C>
-struct to_fn {
+struct to_fn : sink_object {
     template <class S>
         requires any_stream<S>
     auto operator()(S&& s) const {

@@ -11,7 +11,7 @@
 
 namespace rill {
 namespace detail {
-struct try_collect_fn {
+struct try_collect_fn : sink_object {
     template <class S>
         requires any_stream<S>
     result<std::vector<value_t<S>>> operator()(S&& s) const {

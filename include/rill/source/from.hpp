@@ -8,7 +8,6 @@
 #include <iterator>
 #include <memory>
 #include <optional>
-#include <ranges>
 #include <type_traits>
 #include <utility>
 
@@ -26,11 +25,27 @@ struct range_holder<R, false> {
     R& get() const noexcept { return *range; }
 };
 
+// The few range concepts `from` needs, from <iterator> alone (std::ranges::begin
+// and end are available there): <ranges> would double the cost of including rill.
+template <class R>
+concept range = requires(R& r) {
+    std::ranges::begin(r);
+    std::ranges::end(r);
+};
+template <class R>
+using iterator_of = decltype(std::ranges::begin(std::declval<R&>()));
+template <class R>
+using sentinel_of = decltype(std::ranges::end(std::declval<R&>()));
+template <class R>
+concept input_range = range<R> && std::input_iterator<iterator_of<R>>;
+template <class R>
+concept forward_range = input_range<R> && std::forward_iterator<iterator_of<R>>;
+
 template <class R>
 struct range_holder<R, true> {
     // Ranges that can be iterated through const are shared immutably; the few
     // that cannot (a caching filter view, an istream view) are shared mutably.
-    using stored = std::conditional_t<std::ranges::range<const R>, const R, R>;
+    using stored = std::conditional_t<range<const R>, const R, R>;
     std::shared_ptr<stored> range;
     stored& get() const noexcept { return *range; }
 };
@@ -43,15 +58,15 @@ template <class R, bool Owned>
 class from_stream : public stream_base<from_stream<R, Owned>> {
     using holder = detail::range_holder<R, Owned>;
     using range_ref = decltype(std::declval<const holder&>().get());
-    using iterator = std::ranges::iterator_t<std::remove_reference_t<range_ref>>;
-    using sentinel = std::ranges::sentinel_t<std::remove_reference_t<range_ref>>;
+    using iterator = detail::iterator_of<std::remove_reference_t<range_ref>>;
+    using sentinel = detail::sentinel_of<std::remove_reference_t<range_ref>>;
     using element = std::remove_cvref_t<std::iter_reference_t<iterator>>;
 
 public:
     /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = unwrap_result_t<element>;
     /// An input-only range cannot be restarted: the stream runs once.
-    static constexpr bool one_shot = !std::ranges::forward_range<std::remove_reference_t<range_ref>>;
+    static constexpr bool one_shot = !detail::forward_range<std::remove_reference_t<range_ref>>;
 
     /// Holds the description; made by the matching function object, not directly.
     explicit from_stream(holder h) : holder_(std::move(h)) {}
@@ -132,7 +147,7 @@ private:
 
 /// A stream over `range`: an lvalue range is referred to (it must outlive every
 /// run), an rvalue range is moved into storage that copies of the stream share.
-template <std::ranges::input_range R>
+template <detail::input_range R>
 auto from(R&& range) {
     using Rd = std::remove_cvref_t<R>;
     if constexpr (std::is_lvalue_reference_v<R>) {

@@ -67,7 +67,7 @@ struct chunk_stage : no_checks {
     };
 };
 
-struct chunk_fn {
+struct chunk_fn : stage_object {
     template <class S, class N>
         requires any_stream<S>
     auto operator()(S&& s, N n) const {

@@ -61,7 +61,7 @@ struct named_stage : no_checks {
 /// Names the stages since the previous `named` (or since the source):
 /// `s | rill::try_map(parse) | rill::named("parse")` makes an error print
 /// `... [at parse (try_map) #3]`. Ok items pass untouched.
-struct named_fn {
+struct named_fn : detail::stage_object {
     /// `named(s, label)`: the stream `s` with its stages named `label`.
     template <class S>
         requires any_stream<S>
