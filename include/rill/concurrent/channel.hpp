@@ -138,6 +138,7 @@ class channel;
 template <class T>
 class channel_stream : public stream_base<channel_stream<T>> {
 public:
+    /// The item type.
     using value_type = T;
     /// Receiving takes items out of the channel: a second run sees other items.
     static constexpr bool one_shot = true;
@@ -145,8 +146,11 @@ public:
     /// A run: receives until the channel is closed and drained.
     class cursor {
     public:
+        /// The item type.
         using value_type = T;
+        /// A run over the channel's shared state.
         explicit cursor(std::shared_ptr<detail::channel_state<T>> s) : state_(std::move(s)) {}
+        /// Blocks until an item arrives; empty once the channel is closed and drained.
         std::optional<result<T>> next() {
             if (!state_) return std::nullopt;
             auto v = state_->receive();
@@ -161,6 +165,7 @@ public:
         std::shared_ptr<detail::channel_state<T>> state_;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static cursor start(Self&& self) { return cursor(self.state_); }
 

@@ -35,19 +35,25 @@ namespace rill {
 template <class... S>
 class merge_stream : public stream_base<merge_stream<S...>> {
 public:
+    /// The item type (the same for every stream).
     using value_type = value_t<std::tuple_element_t<0, std::tuple<S...>>>;
+    /// One-shot if any of the streams is.
     static constexpr bool one_shot = detail::any_one_shot<S...>;
 
+    /// Holds the description; made by `rill::merge`, not directly.
     template <class... A>
     explicit merge_stream(std::in_place_t, A&&... a) : parts_(std::forward<A>(a)...) {}
 
+    /// A run: one thread per stream; destroying it stops and joins them all.
     template <class... C>
     class cursor {
         static constexpr std::size_t n = sizeof...(C);
 
     public:
+        /// The item type.
         using value_type = merge_stream::value_type;
 
+        /// Starts one thread per stream.
         explicit cursor(C... c) : s_(std::make_unique<state>(std::move(c)...)) {
             try {
                 start(std::index_sequence_for<C...>{});
@@ -56,11 +62,14 @@ public:
                 throw;
             }
         }
+        /// Moves the run (its threads keep running).
         cursor(cursor&&) = default;
+        /// Stops and joins every side; their runs are released.
         ~cursor() {
             if (s_) s_->stop();
         }
 
+        /// The next item to arrive from any side; empty once every side has ended.
         std::optional<result<value_type>> next() {
             if (!s_ || done_) return std::nullopt;
             std::unique_lock lock(s_->m);
@@ -146,6 +155,7 @@ public:
         bool done_ = false;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
         requires(detail::opens<detail::like_t<Self, S>> && ...)
     static auto start(Self&& self) {

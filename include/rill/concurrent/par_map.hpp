@@ -142,9 +142,15 @@ struct par_map_stage : no_checks {
                 for (std::size_t i = slots.size(); i-- > 0;) free_slots.push_back(i);
             }
 
-            std::optional<result<value_type>> call(in_type&& x) const {
-                if constexpr (Try) return std::optional<result<value_type>>(std::invoke(f, std::move(x)));
-                else return ok<value_type>(std::invoke(f, std::move(x)));
+            std::optional<result<value_type>> call(in_type&& x, std::size_t index) const {
+                if constexpr (Try) {
+                    std::optional<result<value_type>> r(std::invoke(f, std::move(x)));
+                    if (!r->has_value()) [[unlikely]]
+                        stamp(*r, "par_try_map", index); // as try_map does
+                    return r;
+                } else {
+                    return ok<value_type>(std::invoke(f, std::move(x)));
+                }
             }
 
             static std::optional<result<value_type>> timed_out(std::size_t index) {
@@ -226,7 +232,7 @@ struct par_map_stage : no_checks {
 
                     outcome o;
                     try {
-                        o.item = call(std::move(**r));
+                        o.item = call(std::move(**r), index);
                     } catch (...) {
                         o.ex = std::current_exception();
                     }
