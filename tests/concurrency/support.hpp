@@ -113,8 +113,7 @@ public:
         long i_ = 0, n_, err_at_, throw_at_;
     };
 
-    template <class Self>
-    static cursor start(Self&& self) { return cursor(self.s_, self.n_, self.err_at_, self.throw_at_); }
+    static cursor start(const counted_source& self) { return cursor(self.s_, self.n_, self.err_at_, self.throw_at_); }
 
 private:
     std::shared_ptr<source_stats> s_;
