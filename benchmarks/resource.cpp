@@ -63,7 +63,9 @@ checksum coroutine(int64_t runs) {
 }
 
 auto rill_run() {
-    return rill::using_resource(acquire, [](resource& r) { return rill::iota(r.id, r.id + items_per_run); });
+    // Lambdas, not function names: a function pointer would be called, not inlined.
+    return rill::using_resource([] { return acquire(); },
+                                [](resource& r) { return rill::iota(r.id, r.id + items_per_run); });
 }
 
 template <class S>

@@ -67,6 +67,7 @@ struct bench_case {
     std::int64_t verify_n; ///< the (smaller) size the startup check runs
     std::int64_t items;    ///< items a run of size n processes (allocations are per item of these)
     std::vector<peer> peers;
+    bool real_time = false; ///< time by the wall clock (cases that run threads), not this thread's CPU time
 };
 
 inline std::vector<bench_case>& cases() {
@@ -77,8 +78,8 @@ inline std::vector<bench_case>& cases() {
 /// Adds a case: `items_per_n` scales `n` to the items a run handles (e.g. the
 /// inner items of and_then).
 inline void add_case(std::string name, std::int64_t n, std::int64_t verify_n, std::int64_t items,
-                     std::vector<peer> peers) {
-    cases().push_back(bench_case{std::move(name), n, verify_n, items, std::move(peers)});
+                     std::vector<peer> peers, bool real_time = false) {
+    cases().push_back(bench_case{std::move(name), n, verify_n, items, std::move(peers), real_time});
 }
 
 /// Runs every peer of every case once at the smaller size; aborts on a mismatch.
@@ -111,7 +112,7 @@ inline void register_all() {
             const std::int64_t n = c.n;
             const std::int64_t items = c.items;
             peer_fn run = p.run;
-            benchmark::RegisterBenchmark((c.name + "/" + p.name).c_str(),
+            auto* b = benchmark::RegisterBenchmark((c.name + "/" + p.name).c_str(),
                                          [run, n, items](benchmark::State& state) {
                                              const long before = allocations.load(std::memory_order_relaxed);
                                              checksum got{};
@@ -129,8 +130,9 @@ inline void register_all() {
                                              // Err items of one run: the report prices an error with it.
                                              state.counters["errors"] = static_cast<double>(got.errors);
                                              state.SetItemsProcessed(state.iterations() * items);
-                                         })
-                ->Unit(benchmark::kMillisecond);
+                                         });
+            b->Unit(benchmark::kMillisecond);
+            if (c.real_time) b->UseRealTime();
         }
     }
 }

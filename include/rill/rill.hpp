@@ -45,6 +45,12 @@
 #include <rill/sink/to.hpp>
 #include <rill/sink/try_collect.hpp>
 
+#include <rill/concurrent/buffer.hpp>
+#include <rill/concurrent/channel.hpp>
+#include <rill/concurrent/merge.hpp>
+#include <rill/concurrent/par_map.hpp>
+#include <rill/concurrent/timeout.hpp>
+
 #include <rill/time/backoff.hpp>
 #include <rill/time/clock.hpp>
 #include <rill/time/error_budget.hpp>

@@ -76,9 +76,9 @@ struct check_result {
         return false;
     }
 
-    /// Prints "ok: N properties" or the report.
+    /// Prints "ok: N properties held" or the report.
     friend std::ostream& operator<<(std::ostream& os, const check_result& r) {
-        if (r.ok) return os << "ok: " << r.outcomes.size() << " properties held";
+        if (r.ok) return os << "ok: " << r.outcomes.size() << (r.outcomes.size() == 1 ? " property held" : " properties held");
         return os << r.report;
     }
 };

@@ -356,13 +356,18 @@ check_result check_resource_safety(GenParam gen_param, Factory factory, const ch
                     RC_FAIL(how + "\n    building the pipeline ran " + std::to_string(p.calls_while_building()) +
                             " guarded calls and logged" + p.log_text());
                 (void)detail::consume(s, plan, caught, other);
-            } // the stream and every run are gone here
+                // The run is over (its cursor is gone) but the stream is not:
+                // what the run acquired must be released by now, not by the description.
+                const auto problems = p.log_problems();
+                if (!problems.empty())
+                    RC_FAIL(how + "\n    once the run is over: " + problems + "\n    log:" + p.log_text());
+            } // the stream is gone here too
             if (!other.empty()) RC_FAIL(how + "\n    an exception other than the injected one reached the consumer: " + other);
             if (p.throws() != static_cast<std::size_t>(caught))
                 RC_FAIL(how + "\n    " + std::to_string(p.throws()) + " injected exception(s) thrown, " +
                         std::to_string(caught) + " reached the consumer");
             const auto problems = p.log_problems();
-            if (!problems.empty()) RC_FAIL(how + "\n    " + problems + "\n    log:" + p.log_text());
+            if (!problems.empty()) RC_FAIL(how + "\n    once the stream is gone: " + problems + "\n    log:" + p.log_text());
             if (p.live_items() != 0)
                 RC_FAIL(how + "\n    " + std::to_string(p.live_items()) + " counted item(s) still alive after the run");
         },

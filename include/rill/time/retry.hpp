@@ -22,6 +22,7 @@ class retry_stream : public stream_base<retry_stream<S, Clock>> {
 public:
     using value_type = value_t<S>;
 
+    /// Built by `rill::retry` (tagged, so that it never competes with the copy constructor).
     template <class U>
     retry_stream(std::in_place_t, U&& s, retry_policy p, Clock c)
         : s_(std::forward<U>(s)), policy_(std::move(p)), clock_(std::move(c)) {}

@@ -1,0 +1,372 @@
+/// \file
+/// `par_map(f, opts)` and `par_try_map(f, opts)`: `map` / `try_map` done by
+/// `opts.workers` threads with a bounded number of items in flight.
+#pragma once
+
+#include <rill/concurrent/detail/worker.hpp>
+#include <rill/detail/stage.hpp>
+#include <rill/time/clock.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace rill {
+
+/// Options of `par_map` / `par_try_map`, for designated initialisers: `{.workers = 8, .ordered = false}`.
+struct par_options {
+    /// Threads calling `f`; must be at least 1.
+    std::size_t workers = 4;
+    /// Keep input order (true) or emit items as they complete (false).
+    bool ordered = true;
+    /// Items pulled from upstream and not yet returned to the consumer, at most; 0 means `2 * workers`.
+    /// It must be at least `workers` (or 0). In ordered mode it is the reorder window.
+    std::size_t max_in_flight = 0;
+    /// A per-item limit on `f`: an item whose `f` has not returned this long after it
+    /// was called becomes `Err{"timeout", ...}` in its place; must not be negative.
+    std::optional<std::chrono::nanoseconds> timeout = std::nullopt;
+};
+
+namespace detail {
+
+inline par_options checked(par_options o, const char* op) {
+    const std::string name(op);
+    if (o.workers == 0) throw std::invalid_argument(name + ": opts.workers must be at least 1");
+    if (o.max_in_flight == 0) o.max_in_flight = 2 * o.workers;
+    if (o.max_in_flight < o.workers)
+        throw std::invalid_argument(name + ": opts.max_in_flight must be 0 or at least opts.workers");
+    if (o.timeout && *o.timeout < std::chrono::nanoseconds::zero())
+        throw std::invalid_argument(name + ": opts.timeout must not be negative");
+    return o;
+}
+
+template <bool Try>
+struct par_map_stage : no_checks {
+    template <class T, class F, class O, class Clock>
+    using value = std::conditional_t<Try, unwrap_result_t<std::invoke_result_t<const F&, T&&>>,
+                                     std::remove_cvref_t<std::invoke_result_t<const F&, T&&>>>;
+
+    template <class T, class F, class O, class Clock>
+    static constexpr bool check() {
+        constexpr bool callable = std::is_invocable_v<const F&, T&&>;
+        static_assert(callable,
+                      "rill::par_map / par_try_map: f cannot be called as a const function with the stream's item "
+                      "type (workers call f from several threads at once through a const reference: a mutable "
+                      "lambda is not allowed; guard shared state yourself).");
+        if constexpr (callable) {
+            using R = std::invoke_result_t<const F&, T&&>;
+            if constexpr (Try) {
+                static_assert(is_result_v<R>, "rill::par_try_map: f must return rill::result<U>.");
+                return is_result_v<R>;
+            } else {
+                static_assert(!std::is_void_v<R>, "rill::par_map: f returns void.");
+                return !std::is_void_v<R>;
+            }
+        }
+        return callable;
+    }
+
+    template <class C, class F, class O, class Clock>
+    class cursor {
+        using in_type = typename C::value_type;
+
+    public:
+        using value_type = value<in_type, F, O, Clock>;
+
+        template <class G>
+        cursor(C up, G&& f, const par_options& o, const Clock& clock)
+            : s_(std::make_unique<state>(std::move(up), std::forward<G>(f), o, clock)) {
+            s_->workers.reserve(o.workers);
+            try {
+                for (std::size_t i = 0; i < o.workers; ++i)
+                    s_->workers.emplace_back([s = s_.get()](std::stop_token st) { s->work(st); });
+            } catch (...) {
+                s_->stop(); // a thread could not start: join those that did
+                throw;
+            }
+        }
+        cursor(cursor&&) = default;
+        ~cursor() {
+            if (s_) s_->stop();
+        }
+
+        std::optional<result<value_type>> next() {
+            if (!s_ || done_) return std::nullopt;
+            outcome o = s_->opts.ordered ? s_->take_ordered() : s_->take_unordered();
+            if (o.ex) {
+                done_ = true;
+                s_->stop(); // workers stopped and joined, upstream released: then the exception
+                std::rethrow_exception(o.ex);
+            }
+            if (!o.item) {
+                done_ = true;
+                s_->stop();
+            }
+            return std::move(o.item);
+        }
+
+    private:
+        using time_point = typename Clock::time_point;
+
+        struct outcome {
+            std::optional<result<value_type>> item; // empty with no ex: the end
+            std::exception_ptr ex;
+        };
+
+        enum class slot_state { free, running, done };
+        struct slot {
+            slot_state st = slot_state::free;
+            std::size_t index = 0; // the item's position in upstream
+            time_point start{};
+            outcome out;
+        };
+
+        struct state {
+            template <class G>
+            state(C c, G&& g, const par_options& o, const Clock& k)
+                : up(std::in_place, std::move(c)), f(std::forward<G>(g)), opts(o), clock(k), slots(o.max_in_flight) {
+                for (std::size_t i = slots.size(); i-- > 0;) free_slots.push_back(i);
+            }
+
+            std::optional<result<value_type>> call(in_type&& x, std::size_t index) const {
+                if constexpr (Try) {
+                    std::optional<result<value_type>> r(std::invoke(f, std::move(x)));
+                    if (!r->has_value()) [[unlikely]]
+                        stamp(*r, "par_try_map", index); // as try_map does
+                    return r;
+                } else {
+                    return ok<value_type>(std::invoke(f, std::move(x)));
+                }
+            }
+
+            static std::optional<result<value_type>> timed_out(std::size_t index) {
+                err_info e{"timeout", "par_map: f did not return within opts.timeout"};
+                e.at(Try ? "par_try_map" : "par_map", index);
+                return fail<value_type>(std::move(e));
+            }
+
+            bool late(const slot& s) const { return opts.timeout && clock.now() >= s.start + *opts.timeout; }
+
+            std::size_t take_slot(std::size_t index) {
+                if (opts.ordered) return index % slots.size();
+                const std::size_t i = free_slots.back();
+                free_slots.pop_back();
+                return i;
+            }
+            void release_slot(std::size_t i) {
+                slots[i].st = slot_state::free;
+                slots[i].out = {};
+                if (!opts.ordered) free_slots.push_back(i);
+                ++delivered;
+                worker_cv.notify_one();
+            }
+
+            void work(std::stop_token st) {
+                for (;;) {
+                    std::unique_lock lock(m);
+                    worker_cv.wait(lock, [&] {
+                        return st.stop_requested() || upstream_done ||
+                               (!pulling && pulled - delivered < slots.size());
+                    });
+                    if (st.stop_requested() || upstream_done) return;
+                    pulling = true;
+                    const std::size_t index = pulled;
+                    lock.unlock();
+
+                    std::optional<result<in_type>> r;
+                    std::exception_ptr ex;
+                    try {
+                        r = up->next();
+                    } catch (...) {
+                        ex = std::current_exception();
+                    }
+                    if (!r) up.reset(); // upstream ended or threw: released on this thread, now
+
+                    lock.lock();
+                    pulling = false;
+                    if (!r && !ex) {
+                        upstream_done = true;
+                        ++changes;
+                        lock.unlock();
+                        consumer_cv.notify_all();
+                        worker_cv.notify_all();
+                        return;
+                    }
+                    const std::size_t i = take_slot(index);
+                    slot& s = slots[i];
+                    s.index = index;
+                    ++pulled;
+                    ++changes;
+                    if (ex) {
+                        upstream_done = true;
+                        s.st = slot_state::done;
+                        s.out.ex = ex;
+                        done_queue.push_back(i);
+                    } else if (!r->has_value()) {
+                        s.st = slot_state::done; // Err items pass in position, f is not called
+                        s.out.item.emplace(tl::unexpect, std::move(r->error()));
+                        done_queue.push_back(i);
+                    } else {
+                        s.st = slot_state::running;
+                        s.start = clock.now();
+                    }
+                    const bool run = s.st == slot_state::running;
+                    lock.unlock();
+                    consumer_cv.notify_all();
+                    worker_cv.notify_one(); // the next pull may start
+                    if (!run) continue;
+
+                    outcome o;
+                    try {
+                        o.item = call(std::move(**r), index);
+                    } catch (...) {
+                        o.ex = std::current_exception();
+                    }
+                    lock.lock();
+                    // A slot that timed out was handed over (and maybe reused): the
+                    // late result is dropped.
+                    if (s.st == slot_state::running && s.index == index) {
+                        s.st = slot_state::done;
+                        s.out = late(s) ? outcome{timed_out(index), nullptr} : std::move(o);
+                        done_queue.push_back(i);
+                        ++changes;
+                        lock.unlock();
+                        consumer_cv.notify_all();
+                    }
+                }
+            }
+
+            // Waits until `changes` moves or `deadline` passes.
+            void wait(std::unique_lock<std::mutex>& lock, std::optional<time_point> deadline) {
+                const std::size_t seen = changes;
+                if (deadline) clock.wait_until(lock, consumer_cv, *deadline, [&] { return changes != seen; });
+                else consumer_cv.wait(lock, [&] { return changes != seen; });
+            }
+
+            outcome take_ordered() {
+                std::unique_lock lock(m);
+                for (;;) {
+                    if (upstream_done && delivered == pulled) return {};
+                    if (delivered < pulled) {
+                        const std::size_t i = delivered % slots.size();
+                        slot& s = slots[i];
+                        if (s.st == slot_state::done) {
+                            outcome o = std::move(s.out);
+                            release_slot(i);
+                            return o;
+                        }
+                        if (late(s)) {
+                            release_slot(i);
+                            return {timed_out(s.index), nullptr};
+                        }
+                        wait(lock, opts.timeout ? std::optional(s.start + *opts.timeout) : std::nullopt);
+                    } else {
+                        wait(lock, std::nullopt);
+                    }
+                }
+            }
+
+            outcome take_unordered() {
+                std::unique_lock lock(m);
+                for (;;) {
+                    while (!done_queue.empty()) {
+                        const std::size_t i = done_queue.front();
+                        done_queue.pop_front();
+                        slot& s = slots[i];
+                        if (s.st != slot_state::done) continue; // handed over as a timeout already
+                        outcome o = std::move(s.out);
+                        release_slot(i);
+                        return o;
+                    }
+                    if (upstream_done && delivered == pulled) return {};
+                    std::optional<time_point> first;
+                    std::size_t first_slot = 0;
+                    if (opts.timeout) {
+                        for (std::size_t i = 0; i < slots.size(); ++i) {
+                            if (slots[i].st != slot_state::running) continue;
+                            const time_point d = slots[i].start + *opts.timeout;
+                            if (!first || d < *first) first = d, first_slot = i;
+                        }
+                    }
+                    if (first && clock.now() >= *first) {
+                        const std::size_t index = slots[first_slot].index;
+                        release_slot(first_slot);
+                        return {timed_out(index), nullptr};
+                    }
+                    wait(lock, first);
+                }
+            }
+
+            void stop() noexcept {
+                for (auto& w : workers) w.request_stop();
+                { std::lock_guard g(m); }
+                worker_cv.notify_all();
+                for (auto& w : workers)
+                    if (w.joinable()) w.join();
+                up.reset();
+            }
+
+            std::optional<C> up; // pulled by one worker at a time (`pulling`)
+            const F f;
+            const par_options opts;
+            const Clock clock;
+
+            std::mutex m;
+            std::condition_variable consumer_cv;
+            std::condition_variable worker_cv;
+            std::vector<slot> slots;
+            std::vector<std::size_t> free_slots; // unordered mode
+            std::deque<std::size_t> done_queue;  // unordered mode: completion order
+            std::size_t pulled = 0;
+            std::size_t delivered = 0;
+            std::size_t changes = 0;
+            bool pulling = false;
+            bool upstream_done = false;
+            std::vector<std::jthread> workers;
+        };
+
+        std::unique_ptr<state> s_;
+        bool done_ = false;
+    };
+};
+
+template <bool Try>
+struct par_map_fn {
+    static constexpr const char* name = Try ? "rill::par_try_map" : "rill::par_map";
+
+    template <class S, class F, class Clock = real_clock>
+        requires any_stream<S> && clock<Clock>
+    auto operator()(S&& s, F&& f, par_options o = {}, Clock k = {}) const {
+        return stage_fn<par_map_stage<Try>>{}(std::forward<S>(s), std::forward<F>(f), checked(o, name), std::move(k));
+    }
+    template <class F, class Clock = real_clock>
+        requires(!any_stream<F>) && clock<Clock>
+    auto operator()(F&& f, par_options o = {}, Clock k = {}) const {
+        static_assert(std::is_copy_constructible_v<std::decay_t<F>>, "rill::par_map: the function must be copyable.");
+        return make_closure<par_map_fn>(std::forward<F>(f), checked(o, name), std::move(k));
+    }
+};
+
+} // namespace detail
+
+/// `map` on `opts.workers` threads: `s | rill::par_map(f, {.workers = 8})`; see docs/concurrency.md.
+inline constexpr detail::par_map_fn<false> par_map{};
+
+/// `try_map` on `opts.workers` threads: `f` returns `result<U>`; an Err from `f` is an item.
+inline constexpr detail::par_map_fn<true> par_try_map{};
+
+} // namespace rill
