@@ -226,6 +226,7 @@ public:
             return out;
         }
 
+        /// The push protocol: hands the remaining items to `sink` until it stops (see `detail::drain`).
         template <class K>
         bool drain(K& sink) {
             if (!h_) return true;

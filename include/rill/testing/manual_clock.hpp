@@ -30,7 +30,9 @@ namespace rill::testing {
 /// copy and gives another to the operator.
 class manual_clock {
 public:
+    /// The clock's duration type.
     using duration = std::chrono::nanoseconds;
+    /// The clock's time point type.
     using time_point = std::chrono::time_point<manual_clock, duration>;
     /// For `std::chrono::time_point<manual_clock>`.
     using rep = duration::rep;

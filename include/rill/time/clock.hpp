@@ -34,7 +34,9 @@ concept clock = std::copy_constructible<C> && requires(const C& c, typename C::t
 
 /// Real time: `std::chrono::steady_clock`. The default clock of every operator.
 struct real_clock {
+    /// The clock's duration type.
     using duration = std::chrono::steady_clock::duration;
+    /// The clock's time point type.
     using time_point = std::chrono::steady_clock::time_point;
 
     /// The current time of `std::chrono::steady_clock`.

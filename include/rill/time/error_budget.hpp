@@ -154,6 +154,7 @@ struct error_budget_stage {
 
 /// `error_budget(s, limits)` and `s | error_budget(limits)`.
 struct error_budget_fn {
+    /// The call form: `op(s, ...)`.
     template <class S>
         requires any_stream<S>
     auto operator()(S&& s, error_budget_policy p) const {
@@ -161,6 +162,7 @@ struct error_budget_fn {
         return detail::stage_stream<detail::error_budget_stage, std::remove_cvref_t<S>, error_budget_policy>(
             std::in_place, std::forward<S>(s), std::move(p));
     }
+    /// The pipe form: `s | op(...)`.
     auto operator()(error_budget_policy p) const {
         p.validate();
         return detail::make_closure<error_budget_fn>(std::move(p));

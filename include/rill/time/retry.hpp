@@ -20,6 +20,7 @@ namespace rill {
 template <class S, class Clock>
 class retry_stream : public stream_base<retry_stream<S, Clock>> {
 public:
+    /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = value_t<S>;
 
     /// Built by `rill::retry` (tagged, so that it never competes with the copy constructor).
@@ -30,13 +31,16 @@ public:
     /// The run: one attempt (a run of the upstream stream) at a time.
     class cursor {
     public:
+        /// The type of the items' values (a run gives `result<value_type>` items).
         using value_type = retry_stream::value_type;
 
+        /// Starts the run's state; called by `start`.
         cursor(S s, retry_policy p, Clock c)
             : s_(std::move(s)), policy_(std::move(p)), clock_(std::move(c)), state_(clock_, 0) {
             run_.emplace(std::as_const(s_).open());
         }
 
+        /// The next item of the run, or `std::nullopt` at its end.
         std::optional<result<value_type>> next() {
             while (run_) {
                 auto r = run_->next();
@@ -58,6 +62,7 @@ public:
             return std::nullopt;
         }
 
+        /// The push protocol: hands the remaining items to `sink` until it stops (see `detail::drain`).
         template <class K>
         bool drain(K& sink) {
             struct adapter {
@@ -130,6 +135,7 @@ public:
         bool gave_up_ = false;
     };
 
+    /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static cursor start(Self&& self) {
         return cursor(detail::fwd_like<Self>(self.s_), detail::fwd_like<Self>(self.policy_),
@@ -144,6 +150,7 @@ private:
 
 /// `retry(s, policy[, clock])` and `s | retry(policy[, clock])`.
 struct retry_fn {
+    /// The call form: `op(s, ...)`.
     template <class S, clock Clock = real_clock>
         requires any_stream<S>
     auto operator()(S&& s, retry_policy policy, Clock clk = {}) const {
@@ -157,6 +164,7 @@ struct retry_fn {
                                                                std::move(clk));
         }
     }
+    /// The pipe form: `s | op(...)`.
     template <clock Clock = real_clock>
     auto operator()(retry_policy policy, Clock clk = {}) const {
         policy.validate("rill::retry");

@@ -96,6 +96,7 @@ struct throttle_stage {
 
 /// `throttle(s, rate, burst[, clock])` and `s | throttle(rate, burst[, clock])`.
 struct throttle_fn {
+    /// The call form: `op(s, ...)`.
     template <class S, clock Clock = real_clock>
         requires any_stream<S>
     auto operator()(S&& s, double rate, std::size_t burst = 1, Clock clk = {}) const {
@@ -103,6 +104,7 @@ struct throttle_fn {
         return detail::stage_stream<detail::throttle_stage, std::remove_cvref_t<S>, spec>(
             std::in_place, std::forward<S>(s), spec(rate, burst, std::move(clk)));
     }
+    /// The pipe form: `s | op(...)`.
     template <clock Clock = real_clock>
     auto operator()(double rate, std::size_t burst = 1, Clock clk = {}) const {
         (void)detail::throttle_spec<Clock>(rate, burst, clk); // bad arguments throw here, not at the pipe
