@@ -3,7 +3,7 @@
 /// streams of many shapes (`stream_shape<T>`: empty, one item, long, Err items
 /// anywhere, `generate`- and `from`-based, nested `and_then` over templated and
 /// erased inner streams, concatenations associated left and right), plus the
-/// `rc::Arbitrary` specialisations that make `*rc::gen::arbitrary<rill::stream<int>>()` work.
+/// `rc::Arbitrary` specialisations that make `rc::gen::arbitrary<rill::stream<int>>()` work.
 #pragma once
 
 #include <rill/testing/show.hpp>
@@ -253,7 +253,7 @@ rc::Gen<stream_shape<T>> gen_stream_shape(rc::Gen<T> value, int depth = 3) {
         {2, rc::gen::map(gen_result<T>(value),
                          [](result<T> r) { return detail::leaf<T>(kind::single, std::vector<result<T>>{std::move(r)}); })},
         {2, rc::gen::map(items, [](std::vector<result<T>> xs) { return detail::leaf<T>(kind::generated, std::move(xs)); })},
-        {1, rc::gen::map(rc::gen::tuple(rc::gen::nonEmpty(rc::gen::resize(12, items)), rc::gen::inRange<std::size_t>(1000, 4000)),
+        {1, rc::gen::map(rc::gen::tuple(rc::gen::nonEmpty(rc::gen::resize(12, items)), rc::gen::inRange<std::size_t>(1000, 2000)),
                          [](std::tuple<std::vector<result<T>>, std::size_t> t) {
                              shape s = detail::leaf<T>(kind::long_cycle, std::move(std::get<0>(t)));
                              s.length = std::get<1>(t);
