@@ -441,6 +441,8 @@ def main():
                    "not wall time, is compared)" % (machine.get("load_before", "?"), machine.get("load_after", "?")))
         if "elapsed_s" in machine:
             out.append("* `scripts/bench` took %d s up to this report" % machine["elapsed_s"])
+        if machine.get("failed"):
+            out.append("* **FAILED, missing from this report: %s**" % ", ".join(machine["failed"]))
     elif context:
         out.append("* %s, %s CPUs, load %s" % (context.get("host_name"), context.get("num_cpus"), context.get("load_avg")))
     out.append("")
