@@ -16,9 +16,9 @@ TEST_CASE("counted items through from, map, filter, and_then and a resource leav
         }
         auto s = rill::using_resource(p.acquire("src"), p.release(),
                                       [items](rt::tracked_resource&) { return rill::from(items); });
-        return std::move(s) | rill::map(p.guard([p](const item& x) { return p.item(x.value() * 2); })) |
-               rill::filter(p.guard([](const item& x) { return x.value() % 4 != 2; })) |
-               rill::and_then(p.guard([p](const item& x) { return rill::of(x, p.item(x.value() + 1)); }));
+        return std::move(s) | rill::map(p.guard([p](const item& x) { return p.item(x.value() ^ 2); })) |
+               rill::filter(p.guard([](const item& x) { return x.value() % 4 != 1; })) |
+               rill::and_then(p.guard([p](const item& x) { return rill::of(x, p.item(x.value() ^ 1)); }));
     }));
 }
 

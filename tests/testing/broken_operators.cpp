@@ -211,7 +211,7 @@ TEST_CASE("a using_resource that releases twice is caught") {
 TEST_CASE("a map that swallows exceptions is caught: the exception must reach the consumer") {
     auto pipeline = [](auto map_op) {
         return [map_op](rt::probe& p, const rt::stream_shape<int>& shape) {
-            return map_op(shape.build(), p.guard([](int x) { return x + 1; }));
+            return map_op(shape.build(), p.guard([](int x) { return x ^ 1; }));
         };
     };
     const auto real = rt::check_resource_safety(shapes(), pipeline(rill::map), quick);
