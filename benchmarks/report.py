@@ -78,6 +78,9 @@ TARGETS = [
 ]
 
 
+CVS = []  # the coefficients of variation of every benchmark, for the noise note
+
+
 def load_benchmarks(results_dir):
     """-> {family: {case: {peer: {"cpu_ns": per run, "allocs": per item, "items": n, "errors": n}}}}"""
     data = {}
@@ -87,6 +90,10 @@ def load_benchmarks(results_dir):
             doc = json.load(f)
         context = context or doc.get("context")
         for b in doc.get("benchmarks", []):
+            if b.get("aggregate_name") == "cv":
+                # coefficient of variation across repetitions (a fraction)
+                CVS.append(b["real_time"] if "real_time" in b["name"] else b["cpu_time"])
+                continue
             if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
                 continue
             name = b.get("run_name", b["name"])
@@ -357,40 +364,44 @@ def model(data):
 
 MODEL = """\
 What a rill pipeline costs, in the terms a user can reason with. The numbers are
-differences of median CPU times measured above (cheap body, this machine), so
-they are the overhead on top of the user's own functions.
+differences of median times measured above (cheap body, this machine), so they
+are the overhead on top of the user's own functions. The prose describes the
+design as of this report (edit `MODEL` in `benchmarks/report.py` when it changes);
+the numbers are filled in by each run.
 
-* **Per item, push** (a sink such as `fold`, `count`, `for_each` drives the pipeline
-  through `detail::drain`): each stage hands the value to the next as a plain `T&&`;
-  no `optional<result<T>>` is built. Measured overhead over the hand loop for
-  `map | filter | try_map`: **{push_item}** per source item. Stages without a
-  `drain` of their own fall back to `next()` for the part of the pipeline above them.
-* **Per item, pull** (`open()` / `next()`): every stage returns a
-  `std::optional<result<T>>`; each stage tests it and rebuilds it for the next one.
-  Overhead: **{pull_item}** per item with `next()`, **{for_item}** in a range-for
-  (the iterator keeps one more `optional<result<T>>` copy of the current item).
-* **Per Err item**: an `err_info` (two strings, a provenance vector) is built by the
-  user's function, and each stage it passes stamps a provenance frame (one
-  allocation for the trace vector's first frame). The hand loop pays {error_hand}
-  per error for building its `err_info`; rill pays **{error_push}** more per error
-  pushed, **{error_pull}** pulled. Ok items never allocate.
-* **Per inner stream of `and_then`**: an inner cursor is built in place per outer item,
-  without allocation: {inner_of1} per item for `of(x)` when pushed ({inner_of1_pull}
-  pulled); `pure(x)` costs {inner_pure} because its cursor has no `drain` (it is
-  pulled through an `optional<result<T>>`).
-* **Per coroutine item** (`generate`): the bare coroutine costs {coro_item} per item
-  over the hand loop (one resume); `generate` adds **{gen_item}** per item: the yielded
-  value is stored as an `optional<result<T>>` in the promise and moved out on every
-  resume, the exception slot is checked, and the cursor has no `drain`.
-* **Per run**: a templated run allocates nothing; `using_resource` allocates once per
-  run (the resource's stable home), `generate` once (closure and frame in one block),
-  `stream<T>` once (the erased cursor). Measured per `using_resource` run over the
-  RAII loop: **{run_push}** pushed, {run_pull} pulled; a bare coroutine per run costs
-  {run_coro}; erasing adds {run_erased} per run.
-* **Per erased stream** (`stream<T>`): one allocation per run plus one virtual
-  `next()` per item, which also hides the pipeline's `drain` from the sink (the
-  erased cursor has no `drain`, so a sink pulls): **{erased_item}** per item over
-  the templated `next()` loop, **{erased_push_item}** over the templated push path.
+* **Per item, push** (a sink such as `fold`, `count`, `for_each` drives the run
+  through `detail::drain`): each stage hands the value to the next as a plain
+  `T&&`, no `optional<result<T>>` is built, and the compiler sees one loop. Measured
+  overhead over the hand loop for `map | filter | try_map`: **{push_item}** per
+  source item. A stage without a `drain` of its own makes the part of the pipeline
+  above it pull (see `pure` below).
+* **Per item, pull with `next()`**: every stage returns a `std::optional<result<T>>`
+  (about 100 bytes: `err_info` is two strings and a vector), and each stage tests
+  it and rebuilds it for the next one, through memory. Overhead: **{pull_item}** per
+  item. A range-for pulls through `drain` one item at a time instead:
+  **{for_item}** per item.
+* **Per Err item**: the user's function builds an `err_info` (the hand loop pays
+  {error_hand} per error for that); each rill stage an Err item comes out of stamps a
+  provenance frame (`err_info::at`: a `push_back` into the trace vector, one
+  allocation for the first frame), and `for_each` keeps every Err item in the
+  vector it returns. Together: **{error_push}** more per error pushed through
+  `for_each`, {error_pull} pulled with `next()`. Ok items never allocate.
+* **Per inner stream of `and_then`**: the inner cursor is built in place for each
+  outer item, without allocation: {inner_of1} per item for `of(x)` pushed
+  ({inner_of1_pull} pulled); `pure(x)` costs {inner_pure} because its cursor has
+  no `drain` (it is pulled through an `optional<result<T>>`).
+* **Per coroutine item** (`generate`): a bare coroutine costs {coro_item} per item
+  over the hand loop (one resume); `generate` pushed adds **{gen_item}** on top
+  (the promise holds the item as an `optional<result<T>>`, moved out per resume).
+* **Per run**: a templated run allocates nothing; `using_resource` allocates once
+  per run (the resource's stable home), `generate` once (closure and frame in one
+  block), `stream<T>` once (the erased run). Per `using_resource` run, over the
+  RAII loop: **{run_push}** pushed, {run_pull} pulled; a bare coroutine per run
+  costs {run_coro}; erasing adds {run_erased} per run.
+* **Per erased stream** (`stream<T>`): one allocation per run, and per item one
+  indirect call (pushed: into the consumer's erased sink; pulled: a virtual
+  `next()` on top of the pull path): **{erased_push_item}** per item over the
+  templated push path, **{erased_item}** over the templated `next()` loop.
 * **Per thread handoff** (`buffer`, `channel`, `par_map`): {handoff}.
 """
 
@@ -456,6 +467,13 @@ def main():
     out.append("## Targets\n")
     out.append("The targets of issue 5, against the worst case of each row (ratios of median CPU times; wall-clock "
                "times for the threaded cases).\n")
+    if CVS:
+        cvs = sorted(CVS)
+        out.append("Noise: across the repetitions of one benchmark, the coefficient of variation was %.0f%% "
+                   "at the median and %.0f%% at the 90th percentile; separate runs on a loaded machine differ "
+                   "more. A verdict within that margin of its limit is not decided: rerun on a quiet machine "
+                   "(or with `REPETITIONS=10`).\n"
+                   % (100 * cvs[len(cvs) // 2], 100 * cvs[min(len(cvs) - 1, int(len(cvs) * 0.9))]))
     out.append("| target | measured | worst | verdict |")
     out.append("|---|---|---:|---|")
     for title, detail, worst, verdict in rows:
