@@ -1,7 +1,7 @@
 // The cost contract, measured: a templated pipeline allocates nothing per item
 // (nor per run), an erased stream<T> allocates once per run, a generate run once
-// (once it knows its frame size), a using_resource run once (the resource's
-// stable home). Err items may allocate (their strings), Ok items never.
+// (once it knows its frame size), a using_resource run none after the first on
+// a thread (the resource's stable home is recycled). Err items may allocate (their strings), Ok items never.
 //
 // A SEPARATE test program: it has its own main and replaces the global
 // operator new/delete to count allocations, so it must not be linked into the
@@ -268,7 +268,7 @@ TEST_CASE("a generate run with a capturing factory allocates once from its secon
     CHECK(third == 1);
 }
 
-TEST_CASE("a using_resource run allocates once, for the resource's stable home") {
+TEST_CASE("a using_resource run allocates the resource's stable home once per thread, then reuses it") {
     const auto s = rill::using_resource([] { return 100'000; },
                                         [](int& n) { return rill::iota(0, n) | rill::map([](int x) { return x + 1; }); });
     std::size_t counted = 0;
@@ -277,8 +277,8 @@ TEST_CASE("a using_resource run allocates once, for the resource's stable home")
     const long second = allocations_during([&] { counted = rill::count(s); });
     CHECK(counted == 100'000);
     MESSAGE("using_resource run allocations: " << first << ", " << second);
-    CHECK(first == 1);
-    CHECK(second == 1);
+    CHECK(first <= 1); // 0 if an earlier run on this thread left a block for an int
+    CHECK(second == 0);
 
     int released = 0;
     const auto r = rill::using_resource([] { return 1'000; }, [&released](int&, rill::exit_case) { ++released; },
@@ -286,14 +286,14 @@ TEST_CASE("a using_resource run allocates once, for the resource's stable home")
     const long with_release = allocations_during([&] { counted = rill::count(r); });
     CHECK(counted == 1'000);
     CHECK(released == 1);
-    CHECK(with_release == 1);
+    CHECK(with_release == 0);
     const long stopped = allocations_during([&] { counted = rill::count(r | rill::take(10)); });
     CHECK(counted == 10);
     CHECK(released == 2);
-    CHECK(stopped == 1);
+    CHECK(stopped == 0);
 }
 
-TEST_CASE("a using_resource run allocates once plus what the user's code allocates") {
+TEST_CASE("a using_resource run allocates what the user's code allocates, and its home once per thread") {
     auto make_inner = [](int n) { return rill::from(std::vector<int>(std::size_t(n), 1)); };
     std::size_t counted = 0;
     const long user = allocations_during([&] { counted = rill::count(make_inner(1'000)); });
@@ -302,7 +302,10 @@ TEST_CASE("a using_resource run allocates once plus what the user's code allocat
     const long total = allocations_during([&] { counted = rill::count(s); });
     CHECK(counted == 1'000);
     MESSAGE("user code: " << user << ", using_resource run: " << total);
-    CHECK(total == user + 1);
+    CHECK(total <= user + 1); // + 1 unless a block for an int is already recycled
+    CHECK(total >= user);
+    const long again = allocations_during([&] { counted = rill::count(s); });
+    CHECK(again == user);
 }
 
 TEST_CASE("Err items may allocate but Ok items never do") {

@@ -1,9 +1,10 @@
 /// \file
-/// One-item streams: `pure(x)` (monadic return) and `failed<T>(e)`; `lift`
-/// builds on the same type.
+/// One-item streams: `pure(x)` (monadic return, an `of(x)`) and
+/// `failed<T>(e)`; `lift` builds on `single_stream`.
 #pragma once
 
 #include <rill/detail/stream_base.hpp>
+#include <rill/source/of.hpp>
 
 #include <optional>
 #include <type_traits>
@@ -35,6 +36,16 @@ public:
             return out;
         }
 
+        /// Pushes the item, if it has not been taken yet, into `sink`.
+        template <class K>
+        constexpr bool drain(K& sink) {
+            if (!item_) return true;
+            result<T>& r = *item_;
+            const bool more = r.has_value() ? sink.ok(std::move(*r)) : sink.err(std::move(r.error()));
+            item_.reset();
+            return more;
+        }
+
     private:
         std::optional<result<T>> item_;
     };
@@ -50,10 +61,16 @@ private:
     result<T> item_;
 };
 
-/// The one-item stream `Ok(x)`: monadic return.
+/// The one-item stream `Ok(x)`: monadic return. It is `of(x)`: the value
+/// held inline, no `err_info` beside it, so `and_then(... pure(y))` costs
+/// what a loop costs.
 template <class T>
-constexpr single_stream<std::decay_t<T>> pure(T&& x) {
-    return single_stream<std::decay_t<T>>(result<std::decay_t<T>>(tl::in_place, std::forward<T>(x)));
+constexpr auto pure(T&& x) {
+    using V = std::decay_t<T>;
+    if constexpr (is_result_v<V>) // of(r) would take a result as the item itself
+        return single_stream<V>(result<V>(tl::in_place, std::forward<T>(x)));
+    else
+        return of_stream<V, 1>(std::in_place, std::forward<T>(x));
 }
 
 /// The one-item stream `Err(e)`.

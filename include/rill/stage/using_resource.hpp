@@ -3,11 +3,11 @@
 /// of each run and released exactly once when the run is done with it.
 #pragma once
 
+#include <rill/detail/recycled_box.hpp>
 #include <rill/detail/stream_base.hpp>
 
 #include <exception>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -58,7 +58,8 @@ using use_stream_t = std::remove_cvref_t<std::invoke_result_t<Use&, acquired_t<A
 /// The stream made by `using_resource`.
 ///
 /// A run acquires when its first item is pulled, keeps the resource at a stable
-/// address (one allocation per run), runs `use(resource)` and releases the
+/// address (on the heap, in memory recycled from the previous run on the same
+/// thread: a loop of runs allocates once), runs `use(resource)` and releases the
 /// resource, after the inner run's own resources, as soon as: the inner stream
 /// is exhausted (`completed`), the cursor is destroyed before that
 /// (`stopped_early`), or an exception passes through (`failed`). A failed
@@ -149,9 +150,9 @@ public:
                     acquired.error().at("using_resource", 0);
                     return std::move(acquired.error());
                 }
-                resource_ = std::make_unique<R>(std::move(*acquired));
+                resource_.emplace(std::move(*acquired));
             } else {
-                resource_ = std::make_unique<R>(std::move(acquired));
+                resource_.emplace(std::move(acquired));
             }
             try {
                 inner_.emplace(opener{use_, *resource_});
@@ -173,7 +174,7 @@ public:
         Acq acquire_;
         Rel release_;
         Use use_;
-        std::unique_ptr<R> resource_{};
+        detail::recycled_box<R> resource_{}; // a stable address for the run
         std::optional<inner_cursor> inner_{};
         int uncaught_ = std::uncaught_exceptions();
         bool started_ = false;

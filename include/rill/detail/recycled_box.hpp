@@ -1,0 +1,70 @@
+/// \file
+/// `recycled_box<R>`: one `R` at a stable heap address, whose memory comes from
+/// (and goes back to) a one-block cache per thread and type. A program that runs
+/// `using_resource` in a loop allocates for its first run only.
+#pragma once
+
+#include <cstddef>
+#include <new>
+#include <utility>
+
+namespace rill::detail {
+
+template <class R>
+class recycled_box {
+public:
+    recycled_box() = default;
+    recycled_box(recycled_box&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    recycled_box& operator=(recycled_box&&) = delete;
+    ~recycled_box() { reset(); }
+
+    /// Makes the `R` (there must be none).
+    template <class... A>
+    R& emplace(A&&... args) {
+        void* block = take();
+        try {
+            p_ = ::new (block) R(std::forward<A>(args)...);
+        } catch (...) {
+            give(block);
+            throw;
+        }
+        return *p_;
+    }
+
+    /// Destroys the `R`, if any, and keeps its memory for the next box on this thread.
+    void reset() noexcept {
+        if (p_ == nullptr) return;
+        p_->~R();
+        give(std::exchange(p_, nullptr));
+    }
+
+    explicit operator bool() const noexcept { return p_ != nullptr; }
+    R& operator*() const noexcept { return *p_; }
+
+private:
+    static constexpr std::align_val_t align{alignof(R)};
+
+    struct cache {
+        void* block = nullptr;
+        ~cache() {
+            if (block != nullptr) ::operator delete(block, align);
+        }
+    };
+    static cache& slot() noexcept {
+        thread_local cache c;
+        return c;
+    }
+    static void* take() {
+        if (void* b = std::exchange(slot().block, nullptr)) return b;
+        return ::operator new(sizeof(R), align);
+    }
+    static void give(void* b) noexcept {
+        cache& c = slot();
+        if (c.block == nullptr) c.block = b;
+        else ::operator delete(b, align);
+    }
+
+    R* p_ = nullptr;
+};
+
+} // namespace rill::detail
