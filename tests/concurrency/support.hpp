@@ -58,6 +58,7 @@ private:
 
 /// Counters shared between a test and a `counted_source` run.
 struct source_stats {
+    std::atomic<long> started{0};   // calls of next() that began producing an item
     std::atomic<long> pulls{0};     // calls of next() that produced an item
     std::atomic<long> requested{0}; // the test's own count of next() calls it started
     std::atomic<long> max_ahead{0}; // max over pulls of (pull number - requested at that time)
@@ -67,10 +68,12 @@ struct source_stats {
     std::condition_variable cv;     // notified after every pull
 
     void note_pull() {
-        const long k = ++pulls;
+        const long k = ++started;
         const long ahead = k - requested.load();
         long cur = max_ahead.load();
         while (ahead > cur && !max_ahead.compare_exchange_weak(cur, ahead)) {}
+        // Published after max_ahead: a test that awaits the pulls sees the look-ahead too.
+        ++pulls;
         { std::lock_guard g(m); }
         cv.notify_all();
     }
