@@ -8,6 +8,7 @@
 
 #include <exception>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -21,8 +22,10 @@ enum class exit_case {
     failed,        ///< an exception is propagating through the run
 };
 
-/// Prints `completed`, `stopped_early` or `failed`.
-inline std::ostream& operator<<(std::ostream& os, exit_case e) {
+/// Prints `completed`, `stopped_early` or `failed`. (A template, so that this
+/// header needs only `<iosfwd>`: the program that prints includes `<ostream>`.)
+template <class Traits>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& os, exit_case e) {
     switch (e) {
     case exit_case::completed: return os << "completed";
     case exit_case::stopped_early: return os << "stopped_early";
