@@ -170,7 +170,7 @@ TEST_CASE("buffer: a producer asleep on a full ring is woken by the consumer's p
 }
 
 TEST_CASE("buffer: a consumer that stops while the producer sleeps on a full ring") {
-    const std::size_t before = thread_count();
+    const std::size_t before = baseline_thread_count();
     for (std::size_t n : {1u, 3u, 64u}) {
         CAPTURE(n);
         auto stats = std::make_shared<source_stats>();

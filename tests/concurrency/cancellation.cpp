@@ -19,7 +19,7 @@ using namespace rill_conc;
 using namespace std::chrono_literals;
 
 TEST_CASE("a run's threads exist while it runs and are gone when its cursor is") {
-    const std::size_t baseline = thread_count();
+    const std::size_t baseline = baseline_thread_count();
     {
         auto c = (rill::iota(0) | rill::par_map([](int x) { return x; }, {.workers = 3}) | rill::buffer(4)).open();
         CHECK(c.next()->value() == 0);
@@ -34,7 +34,7 @@ TEST_CASE("the thread count returns to its baseline after 1000 early-stopped run
     auto pipeline = counted_source(stats, -1) | rill::buffer(8) | rill::par_map(id, {.workers = 2}) |
                     rill::timeout(1h) | rill::take(3);
     auto merged = rill::merge(counted_source(stats, -1), rill::iota(0)) | rill::take(2);
-    const std::size_t baseline = thread_count();
+    const std::size_t baseline = baseline_thread_count();
     for (int i = 0; i < 1000; ++i) {
         REQUIRE(rill::collect(pipeline).size() == 3);
         REQUIRE(rill::collect(merged).size() == 2);

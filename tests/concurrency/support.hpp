@@ -5,6 +5,7 @@
 #include <rill/concepts.hpp>
 #include <rill/detail/stream_base.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
@@ -21,6 +22,20 @@ namespace rill_conc {
 inline std::size_t thread_count() {
     std::size_t n = 0;
     for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+    return n;
+}
+
+/// The thread count to compare against: measured after one thread has been
+/// started and joined, so that threads a runtime starts with the first thread
+/// of a process (ThreadSanitizer's background thread) already exist.
+inline std::size_t baseline_thread_count() {
+    std::thread([] {}).join();
+    std::size_t n = thread_count();
+    // a joined thread may linger in /proc for an instant
+    for (int i = 0; i < 1000; ++i) {
+        std::this_thread::yield();
+        n = std::min(n, thread_count());
+    }
     return n;
 }
 
