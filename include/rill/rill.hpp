@@ -54,6 +54,7 @@
 #include <rill/time/backoff.hpp>
 #include <rill/time/clock.hpp>
 #include <rill/time/error_budget.hpp>
+#include <rill/time/paginate.hpp>
 #include <rill/time/retry.hpp>
 #include <rill/time/retry_policy.hpp>
 #include <rill/time/retrying.hpp>

@@ -84,4 +84,16 @@ std::string show_pulled(S&& s) {
     return os.str();
 }
 
+/// A paginate fetch over fixed pages: page p is pages[p] (a negative page
+/// number -k stands for a failed page with code "Pk"); past the last page, the
+/// pages are empty. Every call appends the requested index to *requested.
+inline auto fetch_pages(std::vector<std::vector<int>> pages, std::shared_ptr<std::vector<std::size_t>> requested) {
+    return [pages = std::move(pages), requested](std::size_t p) -> rill::result<std::vector<int>> {
+        requested->push_back(p);
+        if (p >= pages.size()) return std::vector<int>{};
+        if (pages[p].size() == 1 && pages[p][0] < 0) return rill::err("P" + std::to_string(-pages[p][0]), "page failed");
+        return pages[p];
+    };
+}
+
 } // namespace rill_test

@@ -5,7 +5,7 @@
 
 #include <rill/sink/collect.hpp>
 #include <rill/source/of.hpp>
-#include <rill/source/paginate.hpp>
+#include <rill/time/paginate.hpp>
 #include <rill/stage/try_map.hpp>
 #include <rill/testing/manual_clock.hpp>
 #include <rill/time/retry.hpp>

@@ -1,11 +1,9 @@
 /// \file
-/// `paginate(fetch)`: a stream over pages fetched one at a time.
+/// `paginate(fetch)`: a stream over pages fetched one at a time. (With a retry
+/// policy, `paginate(fetch, policy)`: `<rill/time/paginate.hpp>`.)
 #pragma once
 
 #include <rill/detail/stream_base.hpp>
-#include <rill/time/clock.hpp>
-#include <rill/time/retry_policy.hpp>
-#include <rill/time/retrying.hpp>
 
 #include <cstddef>
 #include <functional>
@@ -94,20 +92,6 @@ template <class F>
 auto paginate(F fetch) {
     detail::check_fetch<F>();
     return paginate_stream<F>(std::move(fetch));
-}
-
-/// `paginate(fetch)` whose failed page fetch is retried in place, as
-/// `rill::retrying(policy, fetch, clk)` does: the run resumes at the page that
-/// failed, not at page 0, and each page gets the policy's attempts and time
-/// anew. When the policy gives up, the page's last Err ends the run as without
-/// a policy (" (after N attempts)" appended to its message when N > 1).
-/// Throws `std::invalid_argument` when the policy is out of range.
-template <class F, clock Clock = real_clock>
-auto paginate(F fetch, retry_policy policy, Clock clk = {}) {
-    detail::check_fetch<F>();
-    policy.validate("rill::paginate");
-    using G = detail::retrying_function<F, Clock>;
-    return paginate_stream<G>(G(std::move(policy), std::move(fetch), std::move(clk)));
 }
 
 } // namespace rill
