@@ -69,7 +69,7 @@ TEST_CASE("a replayable stream is shown as the items of one run") {
 
 TEST_CASE("show_items lists the items and says how many there are") {
     CHECK(rt::show_items(std::vector<rill::result<int>>{}) == "[] (0 items)");
-    CHECK(rt::show_items(std::vector<rill::result<int>>{7}) == "[Ok(7)] (1 items)");
+    CHECK(rt::show_items(std::vector<rill::result<int>>{7}) == "[Ok(7)] (1 item)");
     CHECK(rt::show_items(std::vector<rill::result<int>>{1, rill::err("E", "m"), 3}) ==
           "[Ok(1), Err(E: m), Ok(3)] (3 items)");
 }

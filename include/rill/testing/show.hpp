@@ -18,7 +18,7 @@
 
 namespace rill {
 
-/// Prints an error as `Err(CODE: message)` in a counterexample (the trace is left out).
+/// Prints an error as `err_info{"CODE", "message"}` in a counterexample (the trace is left out).
 inline void showValue(const err_info& e, std::ostream& os) {
     os << "err_info{\"" << e.code << "\", \"" << e.message << "\"}";
 }
@@ -56,8 +56,8 @@ std::string show_items(const std::vector<result<T>>& items, std::size_t limit = 
         if (i) os << ", ";
         rill::showValue(items[i], os);
     }
-    if (items.size() > limit) os << ", ... " << (items.size() - limit) << " more";
-    os << "] (" << items.size() << " items)";
+    if (items.size() > limit) os << (limit > 0 ? ", " : "") << "... " << (items.size() - limit) << " more";
+    os << "] (" << items.size() << (items.size() == 1 ? " item)" : " items)");
     return os.str();
 }
 
