@@ -259,3 +259,39 @@ TEST_CASE("par_map over a replayable stream is replayable") {
     CHECK(show(s) == "0 10 20 30 40 50");
     CHECK(show(s) == "0 10 20 30 40 50");
 }
+
+TEST_CASE("the consumer's thread is the last worker: workers - 1 threads of the run's own, unless a timeout is set") {
+    const auto consumer = std::this_thread::get_id();
+    SUBCASE("workers = 1: f runs on the consumer's thread only") {
+        std::atomic<int> elsewhere{0};
+        auto f = [&](int x) {
+            if (std::this_thread::get_id() != consumer) ++elsewhere;
+            return x;
+        };
+        CHECK(show(rill::iota(0, 50) | rill::par_map(f, {.workers = 1})) == show(rill::iota(0, 50)));
+        CHECK(elsewhere == 0);
+    }
+    SUBCASE("with a timeout the consumer only watches the clock: f never runs on its thread") {
+        std::atomic<int> here{0};
+        auto f = [&](int x) {
+            if (std::this_thread::get_id() == consumer) ++here;
+            return x;
+        };
+        CHECK(rill::count(rill::iota(0, 50) | rill::par_map(f, {.workers = 2, .timeout = 1h})) == 50);
+        CHECK(here == 0);
+    }
+    SUBCASE("thread counts") {
+        const std::size_t baseline = baseline_thread_count();
+        for (const bool timed : {false, true}) {
+            CAPTURE(timed);
+            rill::par_options o{.workers = 3};
+            if (timed) o.timeout = 1h;
+            {
+                auto c = (rill::iota(0) | rill::par_map(times10, o)).open();
+                CHECK(c.next()->value() == 0);
+                CHECK(thread_count() == baseline + (timed ? 3 : 2));
+            }
+            CHECK(settled_thread_count(baseline) == baseline);
+        }
+    }
+}

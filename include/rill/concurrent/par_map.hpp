@@ -1,6 +1,6 @@
 /// \file
-/// `par_map(f, opts)` and `par_try_map(f, opts)`: `map` / `try_map` done by
-/// `opts.workers` threads with a bounded number of items in flight.
+/// `par_map(f, opts)` and `par_try_map(f, opts)`: `map` / `try_map` with up to
+/// `opts.workers` calls of `f` at once and a bounded number of items in flight.
 #pragma once
 
 #include <rill/concurrent/detail/worker.hpp>
@@ -8,6 +8,7 @@
 #include <rill/time/clock.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -29,7 +30,9 @@ namespace rill {
 
 /// Options of `par_map` / `par_try_map`, for designated initialisers: `{.workers = 8, .ordered = false}`.
 struct par_options {
-    /// Threads calling `f`; must be at least 1.
+    /// Calls of `f` at once, at most; must be at least 1. The run starts `workers - 1`
+    /// threads and the consumer's thread is the last worker while it waits for an item
+    /// (with a `timeout`, `workers` threads: the consumer watches the clock instead).
     std::size_t workers = 4;
     /// Keep input order (true) or emit items as they complete (false).
     bool ordered = true;
@@ -90,9 +93,12 @@ struct par_map_stage : no_checks {
         template <class G>
         cursor(C up, G&& f, const par_options& o, const Clock& clock)
             : s_(std::make_unique<state>(std::move(up), std::forward<G>(f), o, clock)) {
-            s_->workers.reserve(o.workers);
+            // The consumer's thread is one of the workers (see `state::helps`),
+            // unless a timeout needs it free to watch the clock.
+            const std::size_t threads = s_->helps ? o.workers - 1 : o.workers;
+            s_->workers.reserve(threads);
             try {
-                for (std::size_t i = 0; i < o.workers; ++i)
+                for (std::size_t i = 0; i < threads; ++i)
                     s_->workers.emplace_back([s = s_.get()](std::stop_token st) { s->work(st); });
             } catch (...) {
                 s_->stop(); // a thread could not start: join those that did
@@ -135,10 +141,19 @@ struct par_map_stage : no_checks {
             outcome out;
         };
 
+        // The run's shared state. A *job* is one pull from upstream and, for an
+        // Ok item, one call of f on it; the worker threads run jobs and so does
+        // the consumer while it waits in next() (as oneTBB's and OpenMP's calling
+        // thread does), so `workers` threads in all call f and none of them sleeps
+        // while there is work. Waiting threads first yield for a few tens of
+        // microseconds (a sleep and a wake-up can cost as much on a virtual
+        // machine), then sleep; a change is announced by bumping `epoch`, and a
+        // condition variable is notified only when someone sleeps on it.
         struct state {
             template <class G>
             state(C c, G&& g, const par_options& o, const Clock& k)
-                : up(std::in_place, std::move(c)), f(std::forward<G>(g)), opts(o), clock(k), slots(o.max_in_flight) {
+                : up(std::in_place, std::move(c)), f(std::forward<G>(g)), opts(o), clock(k),
+                  helps(!o.timeout), slots(o.max_in_flight) {
                 for (std::size_t i = slots.size(); i-- > 0;) free_slots.push_back(i);
             }
 
@@ -161,106 +176,175 @@ struct par_map_stage : no_checks {
 
             bool late(const slot& s) const { return opts.timeout && clock.now() >= s.start + *opts.timeout; }
 
+            // --- jobs (all under `m`) ---------------------------------------------
+
+            bool can_start() const {
+                return !pulling && !upstream_done && pulled - delivered < slots.size() && busy < opts.workers;
+            }
+
             std::size_t take_slot(std::size_t index) {
                 if (opts.ordered) return index % slots.size();
                 const std::size_t i = free_slots.back();
                 free_slots.pop_back();
                 return i;
             }
+
+            // Slot `i` holds its outcome: the consumer may take it.
+            void finish(std::size_t i) {
+                slots[i].st = slot_state::done;
+                if (!opts.ordered) done_queue.push_back(i);
+                if (!opts.ordered || slots[i].index == delivered) wake_consumer();
+            }
+
             void release_slot(std::size_t i) {
                 slots[i].st = slot_state::free;
                 slots[i].out = {};
                 if (!opts.ordered) free_slots.push_back(i);
                 ++delivered;
-                worker_cv.notify_one();
+                wake_worker(); // room in the window
             }
 
-            void work(std::stop_token st) {
-                for (;;) {
-                    std::unique_lock lock(m);
-                    worker_cv.wait(lock, [&] {
-                        return st.stop_requested() || upstream_done ||
-                               (!pulling && pulled - delivered < slots.size());
-                    });
-                    if (st.stop_requested() || upstream_done) return;
-                    pulling = true;
-                    const std::size_t index = pulled;
-                    lock.unlock();
+            // One job; `can_start()` holds. `lock` is released around the calls
+            // of upstream and f, and held again on return.
+            void run_job(std::unique_lock<std::mutex>& lock) {
+                pulling = true;
+                ++busy;
+                const std::size_t index = pulled;
+                lock.unlock();
 
-                    std::optional<result<in_type>> r;
-                    std::exception_ptr ex;
-                    try {
-                        r = up->next();
-                    } catch (...) {
-                        ex = std::current_exception();
-                    }
-                    if (!r) up.reset(); // upstream ended or threw: released on this thread, now
+                std::optional<result<in_type>> r;
+                std::exception_ptr ex;
+                try {
+                    r = up->next();
+                } catch (...) {
+                    ex = std::current_exception();
+                }
+                if (!r) up.reset(); // upstream ended or threw: released on this thread, now
 
-                    lock.lock();
-                    pulling = false;
-                    if (!r && !ex) {
-                        upstream_done = true;
-                        ++changes;
-                        lock.unlock();
-                        consumer_cv.notify_all();
-                        worker_cv.notify_all();
-                        return;
-                    }
-                    const std::size_t i = take_slot(index);
-                    slot& s = slots[i];
-                    s.index = index;
-                    ++pulled;
-                    ++changes;
-                    if (ex) {
-                        upstream_done = true;
-                        s.st = slot_state::done;
-                        s.out.ex = ex;
-                        done_queue.push_back(i);
-                    } else if (!r->has_value()) {
-                        s.st = slot_state::done; // Err items pass in position, f is not called
-                        s.out.item.emplace(tl::unexpect, std::move(r->error()));
-                        done_queue.push_back(i);
-                    } else {
-                        s.st = slot_state::running;
-                        s.start = clock.now();
-                    }
-                    const bool run = s.st == slot_state::running;
-                    lock.unlock();
-                    consumer_cv.notify_all();
-                    worker_cv.notify_one(); // the next pull may start
-                    if (!run) continue;
+                lock.lock();
+                pulling = false;
+                if (!r && !ex) {
+                    --busy;
+                    end_of_upstream();
+                    return;
+                }
+                const std::size_t i = take_slot(index);
+                slot& s = slots[i];
+                s.index = index;
+                ++pulled;
+                if (ex || !r->has_value()) {
+                    --busy;
+                    if (ex) s.out.ex = ex;
+                    else s.out.item.emplace(tl::unexpect, std::move(r->error())); // f is not called for Err items
+                    finish(i);
+                    if (ex) end_of_upstream();
+                    else wake_idle(); // the next pull may start
+                    return;
+                }
+                s.st = slot_state::running;
+                if (opts.timeout) s.start = clock.now();
+                wake_idle(); // the next pull may start
+                lock.unlock();
 
-                    outcome o;
-                    try {
-                        o.item = call(std::move(**r), index);
-                    } catch (...) {
-                        o.ex = std::current_exception();
-                    }
-                    lock.lock();
-                    // A slot that timed out was handed over (and maybe reused): the
-                    // late result is dropped.
-                    if (s.st == slot_state::running && s.index == index) {
-                        s.st = slot_state::done;
-                        s.out = late(s) ? outcome{timed_out(index), nullptr} : std::move(o);
-                        done_queue.push_back(i);
-                        ++changes;
-                        lock.unlock();
-                        consumer_cv.notify_all();
-                    }
+                outcome o;
+                try {
+                    o.item = call(std::move(**r), index);
+                } catch (...) {
+                    o.ex = std::current_exception();
+                }
+                lock.lock();
+                --busy;
+                // A slot that timed out was handed over (and maybe reused): the
+                // late result is dropped.
+                if (s.st == slot_state::running && s.index == index) {
+                    s.out = late(s) ? outcome{timed_out(index), nullptr} : std::move(o);
+                    finish(i);
                 }
             }
 
-            // Waits until `changes` moves or `deadline` passes.
-            void wait(std::unique_lock<std::mutex>& lock, std::optional<time_point> deadline) {
-                const std::size_t seen = changes;
-                if (deadline) clock.wait_until(lock, consumer_cv, *deadline, [&] { return changes != seen; });
-                else consumer_cv.wait(lock, [&] { return changes != seen; });
+            void end_of_upstream() {
+                upstream_done = true;
+                bump();
+                if (sleeping_workers > 0) worker_cv.notify_all(); // they return
+                if (consumer_sleeping) consumer_cv.notify_one();
+            }
+
+            // --- waking and waiting -----------------------------------------------
+
+            void bump() { epoch.fetch_add(1, std::memory_order_release); }
+            void wake_consumer() {
+                bump();
+                if (consumer_sleeping) consumer_cv.notify_one();
+            }
+            void wake_worker() {
+                bump();
+                if (sleeping_workers > 0) worker_cv.notify_one();
+            }
+            // A job may start: wakes one sleeper that would run it.
+            void wake_idle() {
+                bump();
+                if (helps && consumer_sleeping) consumer_cv.notify_one();
+                else if (sleeping_workers > 0) worker_cv.notify_one();
+            }
+
+            // With `lock` released, yields until `epoch` moves past `seen` or
+            // `stopping()`, for at most `spin_time`; true if it moved.
+            template <class Stopping>
+            bool spin(std::unique_lock<std::mutex>& lock, std::size_t seen, Stopping stopping) {
+                lock.unlock();
+                const auto t0 = std::chrono::steady_clock::now();
+                bool moved = false;
+                for (unsigned k = 1;; ++k) {
+                    if (epoch.load(std::memory_order_acquire) != seen) {
+                        moved = true;
+                        break;
+                    }
+                    if (stopping() || (k % 16 == 0 && std::chrono::steady_clock::now() - t0 > spin_time)) break;
+                    std::this_thread::yield();
+                }
+                lock.lock();
+                return moved;
+            }
+
+            void work(std::stop_token st) {
+                std::unique_lock lock(m);
+                for (;;) {
+                    if (st.stop_requested() || upstream_done) return;
+                    if (can_start()) {
+                        run_job(lock);
+                        continue;
+                    }
+                    auto ready = [&] { return st.stop_requested() || upstream_done || can_start(); };
+                    if (spin(lock, epoch.load(std::memory_order_relaxed), [&] { return st.stop_requested(); }) &&
+                        ready())
+                        continue;
+                    ++sleeping_workers;
+                    worker_cv.wait(lock, ready);
+                    --sleeping_workers;
+                }
+            }
+
+            // The consumer has nothing to take: it runs a job if it may,
+            // otherwise waits for a change (or until `deadline`).
+            void help_or_wait(std::unique_lock<std::mutex>& lock, std::optional<time_point> deadline) {
+                if (helps && can_start()) {
+                    run_job(lock);
+                    return;
+                }
+                const std::size_t seen = epoch.load(std::memory_order_relaxed);
+                if (helps && spin(lock, seen, [] { return false; })) return;
+                auto moved = [&] { return epoch.load(std::memory_order_relaxed) != seen; };
+                consumer_sleeping = true;
+                if (deadline) clock.wait_until(lock, consumer_cv, *deadline, moved);
+                else consumer_cv.wait(lock, moved);
+                consumer_sleeping = false;
             }
 
             outcome take_ordered() {
                 std::unique_lock lock(m);
                 for (;;) {
                     if (upstream_done && delivered == pulled) return {};
+                    std::optional<time_point> deadline;
                     if (delivered < pulled) {
                         const std::size_t i = delivered % slots.size();
                         slot& s = slots[i];
@@ -273,10 +357,9 @@ struct par_map_stage : no_checks {
                             release_slot(i);
                             return {timed_out(s.index), nullptr};
                         }
-                        wait(lock, opts.timeout ? std::optional(s.start + *opts.timeout) : std::nullopt);
-                    } else {
-                        wait(lock, std::nullopt);
+                        if (opts.timeout) deadline = s.start + *opts.timeout;
                     }
+                    help_or_wait(lock, deadline);
                 }
             }
 
@@ -307,7 +390,7 @@ struct par_map_stage : no_checks {
                         release_slot(first_slot);
                         return {timed_out(index), nullptr};
                     }
-                    wait(lock, first);
+                    help_or_wait(lock, first);
                 }
             }
 
@@ -320,10 +403,13 @@ struct par_map_stage : no_checks {
                 up.reset();
             }
 
-            std::optional<C> up; // pulled by one worker at a time (`pulling`)
+            static constexpr std::chrono::microseconds spin_time{50};
+
+            std::optional<C> up; // pulled by one job at a time (`pulling`)
             const F f;
             const par_options opts;
             const Clock clock;
+            const bool helps; // the consumer runs jobs while it waits (not with a timeout)
 
             std::mutex m;
             std::condition_variable consumer_cv;
@@ -333,9 +419,12 @@ struct par_map_stage : no_checks {
             std::deque<std::size_t> done_queue;  // unordered mode: completion order
             std::size_t pulled = 0;
             std::size_t delivered = 0;
-            std::size_t changes = 0;
+            std::size_t busy = 0; // jobs running: at most opts.workers
+            std::size_t sleeping_workers = 0;
+            bool consumer_sleeping = false;
             bool pulling = false;
             bool upstream_done = false;
+            std::atomic<std::size_t> epoch{0}; // bumped by every change a waiter may care about
             std::vector<std::jthread> workers;
         };
 
@@ -363,10 +452,10 @@ struct par_map_fn {
 
 } // namespace detail
 
-/// `map` on `opts.workers` threads: `s | rill::par_map(f, {.workers = 8})`; see docs/concurrency.md.
+/// `map` by `opts.workers` workers at once: `s | rill::par_map(f, {.workers = 8})`; see docs/concurrency.md.
 inline constexpr detail::par_map_fn<false> par_map{};
 
-/// `try_map` on `opts.workers` threads: `f` returns `result<U>`; an Err from `f` is an item.
+/// `try_map` by `opts.workers` workers at once: `f` returns `result<U>`; an Err from `f` is an item.
 inline constexpr detail::par_map_fn<true> par_try_map{};
 
 } // namespace rill
