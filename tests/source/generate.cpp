@@ -6,6 +6,7 @@
 #include <rill/source/generate.hpp>
 #include <rill/sink/collect.hpp>
 #include <rill/sink/count.hpp>
+#include <rill/sink/for_each.hpp>
 #include <rill/source/iota.hpp>
 #include <rill/stage/and_then.hpp>
 #include <rill/stage/map.hpp>
@@ -20,10 +21,12 @@
 
 #include <doctest/doctest.h>
 
+#include <any>
 #include <array>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -352,4 +355,148 @@ TEST_CASE("a factory may create more than one coroutine, or coroutines of differ
     CHECK(rill_test::show(either) == "0 1 2");
     *use_big = true;
     CHECK(rill_test::show(either) == "0 100 200");
+}
+
+// --- how a yielded item reaches the consumer ---------------------------------------
+
+namespace {
+/// Counts its copies and moves into counters the test owns.
+struct tally {
+    tally(int v, std::shared_ptr<int> c, std::shared_ptr<int> m) : value(v), copies(std::move(c)), moves(std::move(m)) {}
+    tally(const tally& o) : value(o.value), copies(o.copies), moves(o.moves) { ++*copies; }
+    tally(tally&& o) noexcept : value(o.value), copies(o.copies), moves(o.moves) { ++*moves; }
+    tally& operator=(const tally&) = delete;
+    int value;
+    std::shared_ptr<int> copies;
+    std::shared_ptr<int> moves;
+};
+
+rill::result<std::string> ok_string(std::string s) { return s; }
+} // namespace
+
+TEST_CASE("a yielded T rvalue reaches a push sink with no copy and no move, and next() with one move") {
+    auto copies = std::make_shared<int>(0);
+    auto moves = std::make_shared<int>(0);
+    const auto s = rill::generate([copies, moves]() -> generator<tally> {
+        for (int i = 0; i < 2; ++i) co_yield tally(i, copies, moves);
+        tally last(2, copies, moves);
+        co_yield std::move(last);
+    });
+    int sum = 0;
+    CHECK(rill::for_each(s, [&sum](tally&& t) { sum += t.value; }).empty());
+    CHECK(sum == 3);
+    CHECK(*copies == 0);
+    CHECK(*moves == 0);
+    auto c = s.open();
+    while (auto r = c.next()) sum += (*r)->value;
+    CHECK(sum == 6);
+    CHECK(*copies == 0);
+    CHECK(*moves == 3);
+}
+
+TEST_CASE("a yielded T lvalue is copied once, and the coroutine's variable keeps its value") {
+    auto copies = std::make_shared<int>(0);
+    auto moves = std::make_shared<int>(0);
+    auto kept = std::make_shared<std::vector<int>>();
+    const auto s = rill::generate([copies, moves, kept]() -> generator<tally> {
+        tally t(7, copies, moves);
+        co_yield t;
+        kept->push_back(t.value);
+        const tally u(8, copies, moves);
+        co_yield u;
+        kept->push_back(u.value);
+    });
+    int sum = 0;
+    CHECK(rill::for_each(s, [&sum](tally&& t) { sum += t.value; }).empty());
+    CHECK(sum == 15);
+    CHECK(*copies == 2);
+    CHECK(*moves == 0);
+    auto c = s.open();
+    while (auto r = c.next()) sum += (*r)->value;
+    CHECK(sum == 30);
+    CHECK(*copies == 4);
+    CHECK(*moves == 0);
+    CHECK(*kept == std::vector<int>{7, 8, 7, 8});
+}
+
+TEST_CASE("a generator's string and result lvalues keep their value after they are yielded") {
+    auto seen = std::make_shared<std::vector<std::string>>();
+    const auto s = rill::generate([seen]() -> generator<std::string> {
+        std::string text = "a string long enough to live on the heap, not in the object";
+        co_yield text;
+        seen->push_back(text);
+        rill::result<std::string> r = std::string("a result long enough to live on the heap, too");
+        co_yield r;
+        seen->push_back(r ? *r : "Err");
+    });
+    const std::vector<std::string> expected{"a string long enough to live on the heap, not in the object",
+                                            "a result long enough to live on the heap, too"};
+    CHECK(rill_test::show(s) == expected[0] + " " + expected[1]);
+    CHECK(*seen == expected);
+    seen->clear();
+    CHECK(rill_test::show_pulled(s) == expected[0] + " " + expected[1]);
+    CHECK(*seen == expected);
+}
+
+TEST_CASE("a generator may co_yield what converts to T, or what a result<T> is made from") {
+    const auto strings = rill::generate([]() -> generator<std::string> {
+        co_yield "a literal";
+        co_yield std::string_view("a string_view");
+        co_yield ok_string("a function's result");
+        co_yield rill::result<std::string>(std::string("a result prvalue"));
+        const rill::result<std::string> named = rill::err("E", "m");
+        co_yield named;
+    });
+    CHECK(rill_test::show(strings) == "a literal a string_view a function's result a result prvalue !E");
+    CHECK(rill_test::show_pulled(strings) == "a literal a string_view a function's result a result prvalue !E");
+
+    const auto longs = rill::generate([]() -> generator<long> {
+        co_yield 1;
+        short two = 2;
+        co_yield two;
+        co_yield 3L;
+    });
+    CHECK(rill_test::show(longs) == "1 2 3");
+
+    // A T that can be made from anything still takes err(...) as an Err item.
+    const auto anys = rill::generate([]() -> generator<std::any> {
+        co_yield rill::err("E", "m");
+        co_yield std::any(1);
+    });
+    const auto items = rill::collect(anys);
+    REQUIRE(items.size() == 2);
+    CHECK_FALSE(items[0].has_value());
+    REQUIRE(items[1].has_value());
+    CHECK(std::any_cast<int>(*items[1]) == 1);
+}
+
+TEST_CASE("a run stopped at any co_yield leaves no item alive, whatever was yielded there") {
+    auto live = std::make_shared<long>(0);
+    const auto s = rill::generate([live]() -> generator<rill_test::counted_item> {
+        rill_test::counted_item a(1, live);
+        co_yield a;                                    // lvalue T
+        co_yield rill_test::counted_item(2, live);     // rvalue T
+        rill::result<rill_test::counted_item> r(tl::in_place, 3, live);
+        co_yield r;                                    // result lvalue
+        co_yield std::move(r);                         // result xvalue
+        co_yield rill::err("E", "m");                  // err(...)
+    });
+    for (int stop = 0; stop <= 6; ++stop) {
+        CAPTURE(stop);
+        {
+            auto c = s.open();
+            for (int i = 0; i < stop; ++i) (void)c.next();
+        }
+        CHECK(*live == 0);
+        {
+            std::size_t n = 0;
+            for (auto&& item : s) {
+                (void)item;
+                if (++n == static_cast<std::size_t>(stop)) break;
+            }
+        }
+        CHECK(*live == 0);
+    }
+    CHECK(rill::collect(s).size() == 5);
+    CHECK(*live == 0);
 }

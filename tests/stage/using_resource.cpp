@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -488,6 +489,89 @@ TEST_CASE("a release taking (R&, exit_case) is told how the run ended") {
     CHECK_THROWS_AS((void)rill::collect(s | rill::map([](int) -> int { throw boom{}; })), boom);
     CHECK(trail(log) ==
           "open a, close a completed, open a, close a stopped_early, open a, close a failed");
+}
+
+namespace {
+/// Runs `run(s)` from a destructor, that is while the exception thrown past it propagates.
+template <class S, class Run>
+struct runs_while_unwinding {
+    const S& s;
+    Run run;
+    ~runs_while_unwinding() { run(s); }
+};
+template <class S, class Run>
+void throw_past(const S& s, Run run) {
+    runs_while_unwinding<S, Run> r{s, run};
+    throw boom{};
+}
+} // namespace
+
+TEST_CASE("a run that begins while an exception propagates and stops early releases with stopped_early") {
+    auto log = new_log();
+    auto s = logged_iota(log, 3);
+    CHECK_THROWS_AS(throw_past(s,
+                               [](const auto& st) {
+                                   auto c = st.open();
+                                   (void)c.next();
+                               }),
+                    boom);
+    CHECK(trail(log) == "open a, close a stopped_early");
+}
+
+TEST_CASE("a run that begins while an exception propagates and completes releases with completed") {
+    auto log = new_log();
+    auto s = logged_iota(log, 3);
+    CHECK_THROWS_AS(throw_past(s, [](const auto& st) { (void)rill::collect(st); }), boom);
+    CHECK(trail(log) == "open a, close a completed");
+}
+
+TEST_CASE("a run that begins while an exception propagates and then throws itself releases with failed") {
+    auto log = new_log();
+    auto s = logged_iota(log, 3);
+    CHECK_THROWS_AS(throw_past(s,
+                               [](const auto& st) {
+                                   try {
+                                       for (auto&& r : st) {
+                                           (void)r;
+                                           throw std::runtime_error("inner");
+                                       }
+                                   } catch (const std::runtime_error&) {
+                                   }
+                               }),
+                    boom);
+    CHECK(trail(log) == "open a, close a failed");
+}
+
+TEST_CASE("a release without exit_case and the destructor release are called once on every way a run ends, "
+          "also while an exception propagates") {
+    int destroyed = 0;
+    int released = 0;
+    struct res {
+        int* destroyed;
+        explicit res(int* d) : destroyed(d) {}
+        res(res&& o) noexcept : destroyed(std::exchange(o.destroyed, nullptr)) {}
+        ~res() {
+            if (destroyed) ++*destroyed;
+        }
+    };
+    const auto by_destructor = rill::using_resource([&destroyed] { return res(&destroyed); },
+                                                    [](res&) { return rill::iota(0, 3); });
+    const auto by_release = rill::using_resource([] { return 0; }, [&released](int&) { ++released; },
+                                                 [](int&) { return rill::iota(0, 3); });
+    auto stop_after_one = [](const auto& st) {
+        auto c = st.open();
+        (void)c.next();
+    };
+    stop_after_one(by_destructor);
+    stop_after_one(by_release);
+    CHECK_THROWS_AS(throw_past(by_destructor, stop_after_one), boom);
+    CHECK_THROWS_AS(throw_past(by_release, stop_after_one), boom);
+    CHECK_THROWS_AS((void)rill::collect(by_destructor | rill::map([](int) -> int { throw boom{}; })), boom);
+    CHECK_THROWS_AS((void)rill::collect(by_release | rill::map([](int) -> int { throw boom{}; })), boom);
+    CHECK(rill::collect(by_destructor).size() == 3);
+    CHECK(rill::collect(by_release).size() == 3);
+    CHECK(destroyed == 4);
+    CHECK(released == 4);
 }
 
 TEST_CASE("exit_case prints its name") {

@@ -44,23 +44,32 @@ public:
 private:
     static constexpr std::align_val_t align{alignof(R)};
 
-    struct cache {
-        void* block = nullptr;
-        ~cache() {
-            if (block != nullptr) ::operator delete(block, align);
+    // The cached block is a plain pointer: a thread_local of trivial type costs
+    // one %fs-relative load, where one with a destructor is checked for its
+    // first use on every access. The block is freed at thread exit by a
+    // `reclaimer`, set up by the allocation that first fills the cache.
+    static inline thread_local void* spare_ = nullptr;
+
+    struct reclaimer {
+        ~reclaimer() {
+            if (void* b = std::exchange(spare_, nullptr)) ::operator delete(b, align);
         }
     };
-    static cache& slot() noexcept {
-        thread_local cache c;
-        return c;
-    }
+
     static void* take() {
-        if (void* b = std::exchange(slot().block, nullptr)) return b;
+        if (void* b = spare_) [[likely]] {
+            spare_ = nullptr;
+            return b;
+        }
+        return allocate();
+    }
+    [[gnu::noinline]] static void* allocate() {
+        thread_local reclaimer r; // registered once per thread, on its first allocation
+        (void)r;
         return ::operator new(sizeof(R), align);
     }
     static void give(void* b) noexcept {
-        cache& c = slot();
-        if (c.block == nullptr) c.block = b;
+        if (spare_ == nullptr) [[likely]] spare_ = b;
         else ::operator delete(b, align);
     }
 

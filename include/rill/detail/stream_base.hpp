@@ -12,6 +12,16 @@
 #include <utility>
 
 namespace rill {
+namespace detail {
+/// Converts to what `make()` returns, made in place where the conversion is
+/// used (guaranteed elision): `optional<C>::emplace(make_in_place{f})` builds
+/// the cursor in the optional, with no move of a freshly made cursor.
+template <class Make>
+struct make_in_place {
+    Make& make;
+    constexpr operator std::invoke_result_t<Make&>() const { return make(); }
+};
+} // namespace detail
 
 /// The iterator of a run: owns the cursor and the current item. Each `begin()`
 /// starts a fresh run and pulls its first item.
@@ -26,6 +36,15 @@ public:
 
     stream_iterator() = default;
     explicit stream_iterator(C c) : cursor_(std::move(c)) { detail::pull_into(*cursor_, item_); }
+    /// Starts the run `make()` opens, building its cursor in place, and pulls
+    /// its first item. (Moving a cursor just built costs more than it seems: a
+    /// copy of fields written a moment before stalls on store forwarding.)
+    template <class Make>
+        requires std::is_same_v<std::invoke_result_t<Make&>, C>
+    stream_iterator(std::in_place_t, Make make) {
+        cursor_.emplace(detail::make_in_place<Make>{make});
+        detail::pull_into(*cursor_, item_);
+    }
 
     stream_iterator(stream_iterator&&) = default;
     // Cursors need not be assignable: rebuild in place instead.
@@ -81,7 +100,7 @@ public:
     template <class Self = D>
         requires detail::can_start<const Self&>
     auto begin() const {
-        return stream_iterator<decltype(D::start(std::declval<const D&>()))>(open());
+        return stream_iterator<decltype(D::start(std::declval<const D&>()))>(std::in_place, [this] { return open(); });
     }
     std::default_sentinel_t end() const noexcept { return {}; }
 };

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <new>
 #include <optional>
 #include <type_traits>
@@ -22,6 +23,11 @@
 
 namespace rill {
 namespace detail {
+
+template <class U>
+inline constexpr bool is_result_or_unexpected = is_result_v<U>;
+template <class E>
+inline constexpr bool is_result_or_unexpected<tl::unexpected<E>> = true;
 
 /// Memory reserved next to a run's copy of the factory, offered to the first
 /// coroutine frame the factory creates on this thread, so that a run of
@@ -67,10 +73,43 @@ public:
     /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = T;
 
+    class promise_type;
+
+    /// What `co_yield` of an `err(...)`, a `result<T>` lvalue or anything else
+    /// that is not a `T` waits on: the item made from the operand, kept in the
+    /// coroutine frame until the coroutine resumes.
+    class item_awaiter {
+    public:
+        /// Makes the item from the yielded operand.
+        template <class U>
+        explicit item_awaiter(U&& value) noexcept(std::is_nothrow_constructible_v<result<T>, U&&>)
+            : item_(std::forward<U>(value)) {}
+        /// Always suspends: the consumer takes the item.
+        bool await_ready() const noexcept { return false; }
+        /// Shows the item to the consumer.
+        void await_suspend(std::coroutine_handle<promise_type> h) noexcept { h.promise().show(item_); }
+        /// Nothing to give back to the coroutine.
+        void await_resume() const noexcept {}
+
+    private:
+        result<T> item_;
+    };
+
+    /// How the consumer takes the item the coroutine is suspended at.
+    enum class held : unsigned char {
+        result_to_move, ///< a `result<T>` (a `co_yield` rvalue, or an `item_awaiter`'s)
+        value_to_move,  ///< a `T` rvalue: an Ok item, moved out
+        value_to_copy,  ///< a `T` lvalue of the coroutine: an Ok item, copied (the variable keeps its value)
+    };
+
     /// The coroutine's promise; used by the compiler, not by users.
-    struct promise_type {
-        /// The item the coroutine yielded last, until the cursor takes it.
-        std::optional<result<T>> item;
+    ///
+    /// A yielded item is not copied into the promise: the promise points at it
+    /// where it lives while the coroutine is suspended at its `co_yield` (the
+    /// operand itself, or an `item_awaiter` in the frame), and the consumer
+    /// takes it from there: one move (or, for an lvalue `T`, one copy) per item.
+    class promise_type {
+    public:
         /// The exception that escaped the coroutine, rethrown to the consumer.
         std::exception_ptr error;
 
@@ -83,12 +122,37 @@ public:
         /// Suspends at the end, so that the generator destroys the frame.
         std::suspend_always final_suspend() const noexcept { return {}; }
 
-        /// Stores a yielded `T`, `result<T>` or `err(...)` as the next item.
-        template <class U>
-            requires std::is_constructible_v<result<T>, U&&>
-        std::suspend_always yield_value(U&& value) noexcept(std::is_nothrow_constructible_v<result<T>, U&&>) {
-            item.emplace(std::forward<U>(value));
+        /// Yields a `T` rvalue where it is: a temporary of the `co_yield` lives
+        /// until the coroutine resumes, and an xvalue (`co_yield std::move(x)`)
+        /// gives its value up as it would to a copy.
+        std::suspend_always yield_value(T&& value) noexcept {
+            at_ = std::addressof(value);
+            held_ = held::value_to_move;
             return {};
+        }
+        /// Yields a copy of a `T` lvalue, made by the consumer.
+        std::suspend_always yield_value(const T& value) noexcept
+            requires std::is_copy_constructible_v<T>
+        {
+            at_ = const_cast<void*>(static_cast<const void*>(std::addressof(value)));
+            held_ = held::value_to_copy;
+            return {};
+        }
+        /// Yields a `result<T>` rvalue where it is, as `yield_value(T&&)` does.
+        template <class R>
+            requires std::is_same_v<R, result<T>>
+        std::suspend_always yield_value(R&& value) noexcept {
+            show(value);
+            return {};
+        }
+        /// Yields an `err(...)`, a `result<T>` lvalue (copied) or anything else
+        /// a `result<T>` can be made from and that does not convert to a `T`.
+        template <class U>
+            requires(!std::is_same_v<U, result<T>> &&
+                     (detail::is_result_or_unexpected<std::remove_cvref_t<U>> || !std::is_convertible_v<U &&, T>) &&
+                     std::is_constructible_v<result<T>, U &&>)
+        item_awaiter yield_value(U&& value) noexcept(std::is_nothrow_constructible_v<result<T>, U&&>) {
+            return item_awaiter(std::forward<U>(value));
         }
         /// The end of the coroutine: the run's end.
         void return_void() const noexcept {}
@@ -99,6 +163,48 @@ public:
         static void* operator new(std::size_t n) { return detail::allocate_frame(n); }
         /// Frees a frame allocated by `operator new`.
         static void operator delete(void* p) noexcept { detail::free_frame(p); }
+
+        /// Points at a `result<T>` item (the coroutine is about to suspend).
+        void show(result<T>& item) noexcept {
+            at_ = std::addressof(item);
+            held_ = held::result_to_move;
+        }
+
+        /// Hands the item the coroutine is suspended at to `sink.ok(T&&)` or,
+        /// stamped with its position `index`, to `sink.err(err_info&&)`.
+        template <class K>
+        bool give(K& sink, std::size_t index) {
+            if (held_ == held::value_to_move) [[likely]]
+                return sink.ok(std::move(*static_cast<T*>(at_)));
+            if constexpr (std::is_copy_constructible_v<T>) {
+                if (held_ == held::value_to_copy) return sink.ok(T(*static_cast<const T*>(at_)));
+            }
+            result<T>& item = *static_cast<result<T>*>(at_);
+            if (item.has_value()) [[likely]]
+                return sink.ok(std::move(*item));
+            detail::stamp(item, "generate", index);
+            return sink.err(std::move(item.error()));
+        }
+
+        /// The item the coroutine is suspended at, as `next()` gives it (stamped
+        /// with its position `index` when it is an Err). Every return is a
+        /// prvalue, built in the caller's slot: one move (or copy) of the item.
+        std::optional<result<T>> take(std::size_t index) {
+            if (held_ == held::value_to_move) [[likely]]
+                return std::optional<result<T>>(std::in_place, tl::in_place, std::move(*static_cast<T*>(at_)));
+            if constexpr (std::is_copy_constructible_v<T>) {
+                if (held_ == held::value_to_copy)
+                    return std::optional<result<T>>(std::in_place, tl::in_place, *static_cast<const T*>(at_));
+            }
+            result<T>& item = *static_cast<result<T>*>(at_);
+            if (!item.has_value()) [[unlikely]]
+                detail::stamp(item, "generate", index);
+            return std::optional<result<T>>(std::in_place, std::move(item));
+        }
+
+    private:
+        void* at_ = nullptr;
+        held held_ = held::result_to_move;
     };
 
     /// The coroutine handle a generator owns.
@@ -118,17 +224,16 @@ public:
     /// Gives up ownership of the frame.
     handle release() noexcept { return std::exchange(h_, {}); }
 
-    /// Resumes the coroutine: its next item, or an empty optional when it has
-    /// returned. An exception the coroutine let escape is rethrown here.
-    static std::optional<result<T>> resume(handle h) {
-        if (h.done()) return std::nullopt;
+    /// Resumes the coroutine, which must not be done: true when it suspended
+    /// at a `co_yield` (its item is `h.promise()`'s until the next resume),
+    /// false when it has returned. An exception it let escape is rethrown here.
+    static bool advance(handle h) {
         h.resume();
-        auto& p = h.promise();
-        if (p.error) std::rethrow_exception(std::exchange(p.error, nullptr));
-        if (h.done()) return std::nullopt;
-        std::optional<result<T>> out = std::move(p.item);
-        p.item.reset();
-        return out;
+        if (h.done()) [[unlikely]] {
+            if (auto& e = h.promise().error) std::rethrow_exception(std::exchange(e, nullptr));
+            return false;
+        }
+        return true;
     }
 
 private:
@@ -218,36 +323,18 @@ public:
 
         /// The next item of the run, or `std::nullopt` at its end.
         std::optional<result<value_type>> next() {
-            if (!h_) return std::nullopt;
-            auto out = gen::resume(h_);
-            if (out && !out->has_value()) [[unlikely]]
-                detail::stamp(*out, "generate", index_);
-            ++index_;
-            return out;
+            if (!h_ || h_.done() || !gen::advance(h_)) return std::nullopt;
+            return h_.promise().take(index_++);
         }
 
         /// The push protocol: hands the remaining items to `sink` until it stops (see `detail::drain`).
         template <class K>
         bool drain(K& sink) {
-            if (!h_) return true;
-            for (;;) {
-                if (h_.done()) return true;
-                h_.resume();
-                auto& p = h_.promise();
-                if (p.error) std::rethrow_exception(std::exchange(p.error, nullptr));
-                if (h_.done()) return true;
-                result<value_type>& item = *p.item;
-                bool more;
-                if (item.has_value()) [[likely]] {
-                    more = sink.ok(std::move(*item));
-                } else {
-                    detail::stamp(item, "generate", index_);
-                    more = sink.err(std::move(item.error()));
-                }
-                p.item.reset();
-                ++index_;
-                if (!more) return false;
+            if (!h_ || h_.done()) return true;
+            while (gen::advance(h_)) {
+                if (!h_.promise().give(sink, index_++)) return false;
             }
+            return true;
         }
 
     private:

@@ -94,17 +94,16 @@ public:
         /// Moves the run to a new cursor.
         cursor(cursor&&) = default;
         ~cursor() {
-            if (resource_)
-                finish(std::uncaught_exceptions() > uncaught_ ? exit_case::failed : exit_case::stopped_early);
+            if (resource_) finish(exit_on_destruction());
         }
 
         /// The next item of the run, or `std::nullopt` at its end.
         std::optional<result<value_type>> next() {
-            if (!started_) {
+            if (!inner_) [[unlikely]] {
+                if (started_) return std::nullopt;
                 if (auto failure = begin()) [[unlikely]]
                     return detail::fail<value_type>(std::move(*failure));
             }
-            if (!inner_) return std::nullopt;
             try {
                 auto r = inner_->next();
                 if (r) return r;
@@ -119,11 +118,11 @@ public:
         /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
         bool drain(K& sink) {
-            if (!started_) {
+            if (!inner_) [[unlikely]] {
+                if (started_) return true;
                 if (auto failure = begin()) [[unlikely]]
                     return sink.err(std::move(*failure));
             }
-            if (!inner_) return true;
             bool ended;
             try {
                 ended = detail::drain(*inner_, sink);
@@ -143,10 +142,27 @@ public:
             operator inner_cursor() const { return std::invoke(use, res).open(); }
         };
 
+        // Only a release that takes the exit case needs to tell `failed` from
+        // `stopped_early` when the cursor is destroyed; the others skip the
+        // count of uncaught exceptions (an out-of-line call into the runtime,
+        // through a thread-local lookup: most of a short run's cost).
+        static constexpr bool wants_exit_case =
+            !std::is_same_v<Rel, detail::destructor_release> && std::is_invocable_v<Rel&, R&, exit_case>;
+
+        // A cursor destroyed while it holds the resource stopped early, unless
+        // an exception that was not yet propagating when the run began is.
+        exit_case exit_on_destruction() const noexcept {
+            if constexpr (wants_exit_case) {
+                if (std::uncaught_exceptions() > uncaught_) return exit_case::failed;
+            }
+            return exit_case::stopped_early;
+        }
+
         // Acquires and opens the inner run; a failed acquire is returned as the
         // run's only item (stamped), and nothing is released for it.
         std::optional<err_info> begin() {
             started_ = true;
+            if constexpr (wants_exit_case) uncaught_ = std::uncaught_exceptions();
             auto acquired = std::invoke(acquire_);
             if constexpr (is_result_v<decltype(acquired)>) {
                 if (!acquired.has_value()) [[unlikely]] {
@@ -179,7 +195,7 @@ public:
         Use use_;
         detail::recycled_box<R> resource_{}; // a stable address for the run
         std::optional<inner_cursor> inner_{};
-        int uncaught_ = std::uncaught_exceptions();
+        int uncaught_ = 0; // uncaught exceptions when the run began (wants_exit_case only)
         bool started_ = false;
     };
 
