@@ -133,22 +133,26 @@ struct par_map_stage : no_checks {
             std::exception_ptr ex;
         };
 
-        enum class slot_state { free, running, done };
+        enum class slot_state { free, pending, running, done };
         struct slot {
             slot_state st = slot_state::free;
             std::size_t index = 0; // the item's position in upstream
             time_point start{};
+            std::optional<in_type> input; // pulled, f not called yet (pending)
             outcome out;
         };
 
-        // The run's shared state. A *job* is one pull from upstream and, for an
-        // Ok item, one call of f on it; the worker threads run jobs and so does
-        // the consumer while it waits in next() (as oneTBB's and OpenMP's calling
-        // thread does), so `workers` threads in all call f and none of them sleeps
-        // while there is work. Waiting threads first yield for a few tens of
-        // microseconds (a sleep and a wake-up can cost as much on a virtual
-        // machine), then sleep; a change is announced by bumping `epoch`, and a
-        // condition variable is notified only when someone sleeps on it.
+        // The run's shared state. A *job* is a call of f on a pulled item (and,
+        // unless a pulled item is pending, the pull first); the worker threads
+        // run jobs and so does the consumer while it waits in next() (as
+        // oneTBB's and OpenMP's calling thread does), so `workers` threads in
+        // all call f and none of them sleeps while there is work. One thread
+        // pulls at a time; while others wait for an item it pulls on and leaves
+        // the items *pending* for them, so that a busy pipeline does not queue
+        // its threads on the pull. Waiting threads first yield a while (a sleep
+        // and a wake-up can cost tens of microseconds on a virtual machine),
+        // then sleep; a change is announced by bumping `epoch`, and a condition
+        // variable is notified only when someone sleeps on it.
         struct state {
             template <class G>
             state(C c, G&& g, const par_options& o, const Clock& k)
@@ -174,13 +178,16 @@ struct par_map_stage : no_checks {
                 return fail<value_type>(std::move(e));
             }
 
-            bool late(const slot& s) const { return opts.timeout && clock.now() >= s.start + *opts.timeout; }
+            bool late(const slot& s) const {
+                return opts.timeout && s.st == slot_state::running && clock.now() >= s.start + *opts.timeout;
+            }
 
             // --- jobs (all under `m`) ---------------------------------------------
 
-            bool can_start() const {
-                return !pulling && !upstream_done && pulled - delivered < slots.size() && busy < opts.workers;
-            }
+            bool can_pull() const { return !pulling && !upstream_done && pulled - delivered < slots.size(); }
+            bool can_start() const { return busy < opts.workers && (!pending.empty() || can_pull()); }
+            // Nothing is left for a worker thread to do in this run.
+            bool drained() const { return upstream_done && pending.empty(); }
 
             std::size_t take_slot(std::size_t index) {
                 if (opts.ordered) return index % slots.size();
@@ -207,48 +214,82 @@ struct par_map_stage : no_checks {
             // One job; `can_start()` holds. `lock` is released around the calls
             // of upstream and f, and held again on return.
             void run_job(std::unique_lock<std::mutex>& lock) {
-                pulling = true;
                 ++busy;
-                const std::size_t index = pulled;
-                lock.unlock();
-
-                std::optional<result<in_type>> r;
-                std::exception_ptr ex;
-                try {
-                    r = up->next();
-                } catch (...) {
-                    ex = std::current_exception();
-                }
-                if (!r) up.reset(); // upstream ended or threw: released on this thread, now
-
-                lock.lock();
-                pulling = false;
-                if (!r && !ex) {
-                    --busy;
-                    end_of_upstream();
+                if (!pending.empty()) {
+                    const std::size_t i = pending.front();
+                    pending.pop_front();
+                    call_f(lock, i);
                     return;
                 }
-                const std::size_t i = take_slot(index);
+                pulling = true;
+                for (;;) {
+                    const std::size_t index = pulled;
+                    lock.unlock();
+                    std::optional<result<in_type>> r;
+                    std::exception_ptr ex;
+                    try {
+                        r = up->next();
+                    } catch (...) {
+                        ex = std::current_exception();
+                    }
+                    if (!r) up.reset(); // upstream ended or threw: released on this thread, now
+                    lock.lock();
+
+                    if (!r && !ex) {
+                        pulling = false;
+                        --busy;
+                        end_of_upstream();
+                        return;
+                    }
+                    const std::size_t i = take_slot(index);
+                    slot& s = slots[i];
+                    s.index = index;
+                    ++pulled;
+                    if (ex || !r->has_value()) {
+                        if (ex) s.out.ex = ex;
+                        else s.out.item.emplace(tl::unexpect, std::move(r->error())); // f is not called for Err items
+                        finish(i);
+                        if (ex) {
+                            pulling = false;
+                            --busy;
+                            end_of_upstream();
+                            return;
+                        }
+                        if (can_pull()) continue;
+                        pulling = false;
+                        --busy;
+                        wake_idle();
+                        return;
+                    }
+                    s.input.emplace(std::move(**r));
+                    pulling = false;
+                    if (waiting > pending.size() && can_pull()) {
+                        // Someone waits for an item: this one is theirs, and
+                        // this thread pulls on.
+                        s.st = slot_state::pending;
+                        pending.push_back(i);
+                        pulling = true;
+                        wake_idle();
+                        continue;
+                    }
+                    wake_idle(); // the next pull may start
+                    call_f(lock, i);
+                    return;
+                }
+            }
+
+            // Calls f on slot `i`'s pulled item (one `busy` is this call's).
+            void call_f(std::unique_lock<std::mutex>& lock, std::size_t i) {
                 slot& s = slots[i];
-                s.index = index;
-                ++pulled;
-                if (ex || !r->has_value()) {
-                    --busy;
-                    if (ex) s.out.ex = ex;
-                    else s.out.item.emplace(tl::unexpect, std::move(r->error())); // f is not called for Err items
-                    finish(i);
-                    if (ex) end_of_upstream();
-                    else wake_idle(); // the next pull may start
-                    return;
-                }
+                const std::size_t index = s.index;
                 s.st = slot_state::running;
                 if (opts.timeout) s.start = clock.now();
-                wake_idle(); // the next pull may start
+                in_type x = std::move(*s.input);
+                s.input.reset();
                 lock.unlock();
-
                 outcome o;
                 try {
-                    o.item = call(std::move(**r), index);
+                    o.item = call(std::move(x), index);
                 } catch (...) {
                     o.ex = std::current_exception();
                 }
@@ -309,18 +350,20 @@ struct par_map_stage : no_checks {
             void work(std::stop_token st) {
                 std::unique_lock lock(m);
                 for (;;) {
-                    if (st.stop_requested() || upstream_done) return;
+                    if (st.stop_requested() || drained()) return;
                     if (can_start()) {
                         run_job(lock);
                         continue;
                     }
-                    auto ready = [&] { return st.stop_requested() || upstream_done || can_start(); };
-                    if (spin(lock, epoch.load(std::memory_order_relaxed), [&] { return st.stop_requested(); }) &&
-                        ready())
-                        continue;
-                    ++sleeping_workers;
-                    worker_cv.wait(lock, ready);
-                    --sleeping_workers;
+                    auto ready = [&] { return st.stop_requested() || drained() || can_start(); };
+                    ++waiting;
+                    if (!(spin(lock, epoch.load(std::memory_order_relaxed), [&] { return st.stop_requested(); }) &&
+                          ready())) {
+                        ++sleeping_workers;
+                        worker_cv.wait(lock, ready);
+                        --sleeping_workers;
+                    }
+                    --waiting;
                 }
             }
 
@@ -332,12 +375,15 @@ struct par_map_stage : no_checks {
                     return;
                 }
                 const std::size_t seen = epoch.load(std::memory_order_relaxed);
-                if (helps && spin(lock, seen, [] { return false; })) return;
-                auto moved = [&] { return epoch.load(std::memory_order_relaxed) != seen; };
-                consumer_sleeping = true;
-                if (deadline) clock.wait_until(lock, consumer_cv, *deadline, moved);
-                else consumer_cv.wait(lock, moved);
-                consumer_sleeping = false;
+                if (helps) ++waiting; // for a job, too
+                if (!(helps && spin(lock, seen, [] { return false; }))) {
+                    auto moved = [&] { return epoch.load(std::memory_order_relaxed) != seen; };
+                    consumer_sleeping = true;
+                    if (deadline) clock.wait_until(lock, consumer_cv, *deadline, moved);
+                    else consumer_cv.wait(lock, moved);
+                    consumer_sleeping = false;
+                }
+                if (helps) --waiting;
             }
 
             outcome take_ordered() {
@@ -357,7 +403,7 @@ struct par_map_stage : no_checks {
                             release_slot(i);
                             return {timed_out(s.index), nullptr};
                         }
-                        if (opts.timeout) deadline = s.start + *opts.timeout;
+                        if (opts.timeout && s.st == slot_state::running) deadline = s.start + *opts.timeout;
                     }
                     help_or_wait(lock, deadline);
                 }
@@ -405,7 +451,7 @@ struct par_map_stage : no_checks {
 
             static constexpr std::chrono::microseconds spin_time{50};
 
-            std::optional<C> up; // pulled by one job at a time (`pulling`)
+            std::optional<C> up; // pulled by one thread at a time (`pulling`)
             const F f;
             const par_options opts;
             const Clock clock;
@@ -421,6 +467,8 @@ struct par_map_stage : no_checks {
             std::size_t delivered = 0;
             std::size_t busy = 0; // jobs running: at most opts.workers
             std::size_t sleeping_workers = 0;
+            std::size_t waiting = 0;              // threads that would run a job: spinning or asleep
+            std::deque<std::size_t> pending;      // slots of pulled items no thread has taken yet, in pull order
             bool consumer_sleeping = false;
             bool pulling = false;
             bool upstream_done = false;
