@@ -6,6 +6,7 @@
 
 #include <concepts>
 #include <optional>
+#include <type_traits>
 
 namespace rill {
 
@@ -37,11 +38,23 @@ public:
         /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
         constexpr bool drain(K& sink) {
-            for (;;) {
-                if constexpr (Bounded) {
-                    if (!(i_ < last_)) return true;
+            if constexpr (std::is_nothrow_copy_constructible_v<I> && std::is_nothrow_copy_assignable_v<I>) {
+                // The position and the bound in locals: the loop keeps them in registers.
+                detail::loop_local<I> i(i_);
+                const I last = last_;
+                for (;;) {
+                    if constexpr (Bounded) {
+                        if (!(i.value < last)) return true;
+                    }
+                    if (!sink.ok(I(i.value++))) return false;
                 }
-                if (!sink.ok(I(i_++))) return false;
+            } else {
+                for (;;) {
+                    if constexpr (Bounded) {
+                        if (!(i_ < last_)) return true;
+                    }
+                    if (!sink.ok(I(i_++))) return false;
+                }
             }
         }
 
