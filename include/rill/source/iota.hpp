@@ -39,14 +39,28 @@ public:
         template <class K>
         constexpr bool drain(K& sink) {
             if constexpr (std::is_nothrow_copy_constructible_v<I> && std::is_nothrow_copy_assignable_v<I>) {
-                // The position and the bound in locals: the loop keeps them in registers.
-                detail::loop_local<I> i(i_);
+                // The position and the bound in locals: the loop keeps them in
+                // registers. Written back on each exit, by hand rather than by
+                // a destructor: a pull of one item (pull_into) enters and
+                // leaves this loop per item, and stays as cheap as before.
+                I i = i_;
                 const I last = last_;
-                for (;;) {
-                    if constexpr (Bounded) {
-                        if (!(i.value < last)) return true;
+                try {
+                    for (;;) {
+                        if constexpr (Bounded) {
+                            if (!(i < last)) {
+                                i_ = i;
+                                return true;
+                            }
+                        }
+                        if (!sink.ok(I(i++))) {
+                            i_ = i;
+                            return false;
+                        }
                     }
-                    if (!sink.ok(I(i.value++))) return false;
+                } catch (...) {
+                    i_ = i;
+                    throw;
                 }
             } else {
                 for (;;) {
