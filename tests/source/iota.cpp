@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -86,4 +87,36 @@ TEST_CASE("iota feeds move-only and non-default-constructible items through map"
           "move_only(0) move_only(1) move_only(2)");
     CHECK(rill_test::show(rill::iota(1, 3) | rill::map([](int x) { return rill_test::no_default(x); })) ==
           "no_default(1) no_default(2)");
+}
+
+TEST_CASE("a drain stopped by a throwing sink leaves iota's run after the item it threw on") {
+    // The position lives in a local for the drain loop: every exit, an
+    // exception included, writes it back.
+    struct throws_at {
+        int at;
+        std::vector<int> seen;
+        bool ok(int&& x) {
+            seen.push_back(x);
+            if (x == at) throw std::runtime_error("sink");
+            return true;
+        }
+        bool err(rill::err_info&&) { return true; }
+    };
+    auto c = rill::iota(0, 10).open();
+    throws_at k{3, {}};
+    CHECK_THROWS_AS(rill::detail::drain(c, k), std::runtime_error);
+    CHECK(k.seen == std::vector<int>{0, 1, 2, 3});
+    auto r = c.next();
+    REQUIRE(r);
+    CHECK(**r == 4);
+    k.at = 7;
+    CHECK_THROWS_AS(rill::detail::drain(c, k), std::runtime_error);
+    CHECK(k.seen == std::vector<int>{0, 1, 2, 3, 5, 6, 7});
+    throws_at rest{-1, {}};
+    CHECK(rill::detail::drain(c, rest));
+    CHECK(rest.seen == std::vector<int>{8, 9});
+    auto endless = rill::iota(100).open();
+    throws_at once{101, {}};
+    CHECK_THROWS_AS(rill::detail::drain(endless, once), std::runtime_error);
+    CHECK(**endless.next() == 102);
 }

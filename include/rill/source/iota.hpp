@@ -6,6 +6,7 @@
 
 #include <concepts>
 #include <optional>
+#include <type_traits>
 
 namespace rill {
 
@@ -37,11 +38,37 @@ public:
         /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
         constexpr bool drain(K& sink) {
-            for (;;) {
-                if constexpr (Bounded) {
-                    if (!(i_ < last_)) return true;
+            if constexpr (std::is_nothrow_copy_constructible_v<I> && std::is_nothrow_copy_assignable_v<I>) {
+                // The position and the bound in locals: the loop keeps them in
+                // registers. Written back on each exit, by hand rather than by
+                // a destructor: a pull of one item (pull_into) enters and
+                // leaves this loop per item, and stays as cheap as before.
+                I i = i_;
+                const I last = last_;
+                try {
+                    for (;;) {
+                        if constexpr (Bounded) {
+                            if (!(i < last)) {
+                                i_ = i;
+                                return true;
+                            }
+                        }
+                        if (!sink.ok(I(i++))) {
+                            i_ = i;
+                            return false;
+                        }
+                    }
+                } catch (...) {
+                    i_ = i;
+                    throw;
                 }
-                if (!sink.ok(I(i_++))) return false;
+            } else {
+                for (;;) {
+                    if constexpr (Bounded) {
+                        if (!(i_ < last_)) return true;
+                    }
+                    if (!sink.ok(I(i_++))) return false;
+                }
             }
         }
 

@@ -74,7 +74,11 @@ struct try_map_stage : no_checks {
                     ++index;
                     return down.err(std::move(e));
                 }
-            } a{sink, f_, index_};
+            };
+            // The position in a local for the loop (written back on exit), not
+            // behind a reference the sink's calls could alias.
+            loop_local<std::size_t> index(index_);
+            adapter a{sink, f_, index.value};
             return detail::drain(up_, a);
         }
 
