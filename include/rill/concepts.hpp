@@ -139,24 +139,6 @@ constexpr std::optional<result<typename C::value_type>> pull(C& c) {
     return item;
 }
 
-/// A cursor's per-item state (a position, a counter), held in a local for the
-/// length of a `drain` loop and written back when the loop exits, by return or
-/// by exception. A sink is called through references the compiler cannot see
-/// through, so state left in the cursor is stored and reloaded on every item;
-/// a local whose address stays within the inlined loop lives in a register.
-/// Resuming after a sink's `false` sees the written-back state.
-template <class T>
-struct loop_local {
-    static_assert(std::is_nothrow_copy_constructible_v<T> && std::is_nothrow_copy_assignable_v<T>,
-                  "loop_local: the state must copy without throwing (it is written back in a destructor)");
-    T& home;
-    T value;
-    constexpr explicit loop_local(T& h) noexcept : home(h), value(h) {}
-    loop_local(const loop_local&) = delete;
-    loop_local& operator=(const loop_local&) = delete;
-    constexpr ~loop_local() { home = value; }
-};
-
 /// A sink that forwards Err items unchanged to `down`: stages derive their
 /// drain adapters from it and add `ok`.
 template <class K>

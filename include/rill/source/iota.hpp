@@ -6,7 +6,6 @@
 
 #include <concepts>
 #include <optional>
-#include <type_traits>
 
 namespace rill {
 
@@ -38,37 +37,21 @@ public:
         /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
         constexpr bool drain(K& sink) {
-            if constexpr (std::is_nothrow_copy_constructible_v<I> && std::is_nothrow_copy_assignable_v<I>) {
-                // The position and the bound in locals: the loop keeps them in
-                // registers. Written back on each exit, by hand rather than by
-                // a destructor: a pull of one item (pull_into) enters and
-                // leaves this loop per item, and stays as cheap as before.
-                I i = i_;
-                const I last = last_;
-                try {
-                    for (;;) {
-                        if constexpr (Bounded) {
-                            if (!(i < last)) {
-                                i_ = i;
-                                return true;
-                            }
-                        }
-                        if (!sink.ok(I(i++))) {
-                            i_ = i;
-                            return false;
-                        }
-                    }
-                } catch (...) {
-                    i_ = i;
-                    throw;
+            // The position and the bound in locals, which the loop keeps in
+            // registers; the position is stored back to `i_` before each item
+            // goes out (a store, never a load after a sink's call, which could
+            // alias `i_`), so a run stopped by `false` or by an exception
+            // resumes after the item it stopped on.
+            I i = i_;
+            const I last = last_;
+            for (;;) {
+                if constexpr (Bounded) {
+                    if (!(i < last)) return true;
                 }
-            } else {
-                for (;;) {
-                    if constexpr (Bounded) {
-                        if (!(i_ < last_)) return true;
-                    }
-                    if (!sink.ok(I(i_++))) return false;
-                }
+                I item = i;
+                ++i;
+                i_ = i;
+                if (!sink.ok(std::move(item))) return false;
             }
         }
 

@@ -58,12 +58,18 @@ struct try_map_stage : no_checks {
 
         template <class K>
         constexpr bool drain(K& sink) {
+            // The position is counted in the adapter, where the inlined loop
+            // keeps it in a register, and only stored to the cursor's `index_`
+            // (never read back from it: a sink's calls could alias it), so a
+            // resumed or interrupted run sees it.
             struct adapter {
                 K& down;
                 F& f;
-                std::size_t& index;
+                std::size_t index;
+                std::size_t& home;
                 constexpr bool ok(typename C::value_type&& x) {
                     const std::size_t i = index++;
+                    home = index;
                     auto r = std::invoke(f, std::move(x));
                     if (r.has_value()) [[likely]]
                         return down.ok(std::move(*r));
@@ -71,14 +77,10 @@ struct try_map_stage : no_checks {
                     return down.err(std::move(r.error()));
                 }
                 constexpr bool err(err_info&& e) {
-                    ++index;
+                    home = ++index;
                     return down.err(std::move(e));
                 }
-            };
-            // The position in a local for the loop (written back on exit), not
-            // behind a reference the sink's calls could alias.
-            loop_local<std::size_t> index(index_);
-            adapter a{sink, f_, index.value};
+            } a{sink, f_, index_, index_};
             return detail::drain(up_, a);
         }
 
