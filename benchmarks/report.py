@@ -373,7 +373,10 @@ the numbers are filled in by each run.
 
 * **Per item, push** (a sink such as `fold`, `count`, `for_each` drives the run
   through `detail::drain`): each stage hands the value to the next as a plain
-  `T&&`, no `optional<result<T>>` is built, and the compiler sees one loop. Measured
+  `T&&`, no `optional<result<T>>` is built, and the compiler sees one loop (a
+  source's position and `try_map`'s index live in locals for the loop and are
+  stored back to the cursor, never reloaded from it: the sink's calls could alias
+  the cursor). Measured
   overhead over the hand loop for `map | filter | try_map`: **{push_item}** per
   source item. A stage without a `drain` of its own makes the part of the pipeline
   above it pull (see `pure` below).
@@ -386,24 +389,33 @@ the numbers are filled in by each run.
   {error_hand} per error for that); each rill stage an Err item comes out of stamps a
   provenance frame (`err_info::at`: a `push_back` into the trace vector, one
   allocation for the first frame), and `for_each` keeps every Err item in the
-  vector it returns. Together: **{error_push}** more per error pushed through
-  `for_each`, {error_pull} pulled with `next()`. Ok items never allocate.
+  vector it returns (its regrowth is also why this number moves between runs:
+  whether the heap hands the megabytes back and faults them in again depends on
+  its history). Together: **{error_push}** more per error pushed through
+  `for_each`, {error_pull} pulled with `next()`. Ok items never allocate. (An
+  inline first frame removes the allocation but makes every `result<T>` 40 bytes
+  larger, which slowed the pull path by 20-45%: not taken.)
 * **Per inner stream of `and_then`**: the inner cursor is built in place for each
   outer item, without allocation: {inner_of1} per item for `of(x)` pushed
-  ({inner_of1_pull} pulled); `pure(x)` costs {inner_pure} because its cursor has
-  no `drain` (it is pulled through an `optional<result<T>>`).
+  ({inner_of1_pull} pulled); `pure(x)` is `of(x)`: {inner_pure}.
 * **Per coroutine item** (`generate`): a bare coroutine costs {coro_item} per item
   over the hand loop (one resume); `generate` pushed adds **{gen_item}** on top
-  (the promise holds the item as an `optional<result<T>>`, moved out per resume).
-* **Per run**: a templated run allocates nothing; `using_resource` allocates once
-  per run (the resource's stable home), `generate` once (closure and frame in one
+  (the promise points at the yielded object where it lives while the coroutine is
+  suspended; the sink gets it with no copy, `next()` with one move).
+* **Per run**: a templated run allocates nothing; `using_resource` nothing after a
+  thread's first run (the resource's stable home is a block recycled per thread),
+  `generate` once (closure and frame in one
   block), `stream<T>` once (the erased run). Per `using_resource` run, over the
   RAII loop: **{run_push}** pushed, {run_pull} pulled; a bare coroutine per run
   costs {run_coro}; erasing adds {run_erased} per run.
 * **Per erased stream** (`stream<T>`): one allocation per run, and per item one
   indirect call (pushed: into the consumer's erased sink; pulled: a virtual
   `next()` on top of the pull path): **{erased_push_item}** per item over the
-  templated push path, **{erased_item}** over the templated `next()` loop.
+  templated push path, **{erased_item}** over the templated `next()` loop. Against
+  a sub-nanosecond templated item (`of2`, `take`) that call is most of the cost;
+  erasing per batch would cut it, but a batch is pulled before the consumer asks
+  for it (`take(k)` below the erased stream would pull more than k items), so
+  rill erases per item.
 * **Per thread handoff** (`buffer`, `channel`, `par_map`): {handoff}. A sleep
   and a wake-up cost tens of microseconds on a virtual machine, so the concurrent
   operators yield before they sleep and notify only a thread that sleeps;
