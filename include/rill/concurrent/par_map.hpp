@@ -283,7 +283,10 @@ struct par_map_stage : no_checks {
                 slot& s = slots[i];
                 const std::size_t index = s.index;
                 s.st = slot_state::running;
-                if (opts.timeout) s.start = clock.now();
+                if (opts.timeout) {
+                    s.start = clock.now();
+                    wake_consumer(); // it may be waiting without a deadline: now there is one
+                }
                 in_type x = std::move(*s.input);
                 s.input.reset();
                 lock.unlock();
