@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <latch>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -92,5 +94,22 @@ int main() {
         slow.notify_all();
         std::cout << c.next()->value() << ' ' << c.next()->value() << '\n'; // nothing lost
         // [/snippet:timeout]
+    }
+    std::cout << "== stop_on ==\n";
+    {
+        // [snippet:stop_on]
+        rill::channel<int> jobs(16);
+        for (int i = 1; i <= 3; ++i) jobs.send(i); // three jobs queued, and the channel left open
+        std::stop_source stop;
+        std::latch three_done(3);
+        // From another thread (a signal handler's flag, a shutdown request...):
+        std::jthread shutdown([&] {
+            three_done.wait();
+            stop.request_stop(); // wakes the run where it waits for a fourth job
+        });
+        auto done = jobs.stream() | rill::buffer(8) | rill::tap([&](int) { three_done.count_down(); }) |
+                    rill::stop_on(stop.get_token());
+        print(done); // without stop_on this run would wait for ever on the open channel
+        // [/snippet:stop_on]
     }
 }

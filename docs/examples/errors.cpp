@@ -130,4 +130,19 @@ int main() {
         std::cout << "for_each: " << skipped.size() << " errors\n";
         // [/snippet:sinks]
     }
+
+    std::cout << "== error_summary ==\n";
+    {
+        // [snippet:error_summary]
+        auto parse = [](int x) -> rill::result<int> {
+            if (x % 4 == 0) return rill::err("PARSE", "record " + std::to_string(x) + " is malformed");
+            return x;
+        };
+        // A long run with many bad records: count them and keep the first 2, in O(1) memory.
+        long total = 0;
+        auto summary = rill::for_each(rill::iota(0, 1000) | rill::try_map(parse),
+                                      [&](int x) { total += x; }, rill::error_summary(2));
+        std::cout << total << '\n' << summary << '\n';
+        // [/snippet:error_summary]
+    }
 }

@@ -7,6 +7,7 @@
 #include <rill/result.hpp>
 #include <rill/concepts.hpp>
 #include <rill/pipe.hpp>
+#include <rill/run_stop.hpp>
 #include <rill/stream.hpp>
 
 #include <rill/source/empty.hpp>
@@ -30,6 +31,7 @@
 #include <rill/stage/named.hpp>
 #include <rill/stage/recover.hpp>
 #include <rill/stage/scan.hpp>
+#include <rill/stage/stop_on.hpp>
 #include <rill/stage/take.hpp>
 #include <rill/stage/take_while.hpp>
 #include <rill/stage/tap.hpp>
@@ -39,6 +41,7 @@
 
 #include <rill/sink/collect.hpp>
 #include <rill/sink/count.hpp>
+#include <rill/sink/error_summary.hpp>
 #include <rill/sink/fold.hpp>
 #include <rill/sink/for_each.hpp>
 #include <rill/sink/partition.hpp>

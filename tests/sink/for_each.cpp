@@ -2,6 +2,8 @@
 // order, are returned; an Err does not stop the run.
 #include <rill/sink/for_each.hpp>
 
+#include <rill/sink/error_summary.hpp>
+
 #include <rill/source/empty.hpp>
 #include <rill/source/from.hpp>
 #include <rill/source/iota.hpp>
@@ -18,6 +20,7 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -148,4 +151,42 @@ TEST_CASE("for_each starts a fresh run each time and works on erased streams") {
     (void)(s | rill::for_each([&sum](int x) { sum += x; }));
     CHECK(sum == 6);
     CHECK(*calls == 6);
+}
+
+TEST_CASE("for_each(s, f, on_err) hands each Err to on_err, in order, and returns it; both forms") {
+    std::vector<std::string> seen;
+    auto note = [&seen](rill::err_info&& e) { seen.push_back(e.code); };
+    int sum = 0;
+    (void)rill::for_each(rill::from(rill_test::items({-1, 2, -3, 4})), [&sum](int x) { sum += x; }, note);
+    CHECK(sum == 6);
+    CHECK(seen == std::vector<std::string>{"E1", "E3"});
+    auto summary = rill::from(rill_test::items({-1, 2, -3, 4, -5})) |
+                   rill::for_each([&sum](int x) { sum += x; }, rill::error_summary(2));
+    CHECK(sum == 12);
+    CHECK(summary.count() == 3);
+    CHECK(codes(summary.first()) == "E1 E3");
+}
+
+TEST_CASE("for_each with an error_summary keeps the first k errors however many there are") {
+    auto many = rill::iota(0, 10000) | rill::try_map([](int x) -> rill::result<int> {
+                    if (x % 3 == 0) return rill::err("BAD", "item " + std::to_string(x));
+                    return x;
+                });
+    auto summary = rill::for_each(many, [](int) {}, rill::error_summary(3));
+    CHECK(summary.count() == 3334);
+    REQUIRE(summary.first().size() == 3);
+    CHECK(summary.first()[2].message == "item 6");
+    CHECK(summary.first()[2].trace.at(0).index == 6); // provenance kept
+    CHECK(rill::for_each(many, [](int) {}, rill::error_summary(0)).first().empty()); // counts only
+}
+
+TEST_CASE("for_each with an error handler releases an upstream resource and lets exceptions through") {
+    auto log = std::make_shared<rill_test::event_log>();
+    auto s = rill::using_resource(rill_test::acquire_logged(log, "a"), rill_test::release_logged(log),
+                                  [](rill_test::logging_handle&) { return rill::from(rill_test::items({-1, 2})); });
+    CHECK(rill::for_each(s, [](int) {}, rill::error_summary()).count() == 1);
+    CHECK(trail(*log) == "open a, close a completed");
+    CHECK_THROWS_AS(rill::for_each(s, [](int) {}, [](rill::err_info&&) { throw std::runtime_error("handler"); }),
+                    std::runtime_error);
+    CHECK(trail(*log) == "open a, close a completed, open a, close a failed");
 }

@@ -1,6 +1,8 @@
 // Tests of include/rill/sink/partition.hpp: {Ok values, errors} of a whole run, each in order.
 #include <rill/sink/partition.hpp>
 
+#include <rill/sink/error_summary.hpp>
+
 #include <rill/source/empty.hpp>
 #include <rill/source/from.hpp>
 #include <rill/source/iota.hpp>
@@ -133,4 +135,17 @@ TEST_CASE("partition starts a fresh run each time and works on erased streams") 
     CHECK(rill::partition(s).first == std::vector<int>{0, 1, 2});
     CHECK((s | rill::partition()).first == std::vector<int>{0, 1, 2});
     CHECK(*calls == 6);
+}
+
+TEST_CASE("partition(s, on_err) gives the Ok values and the handler, which saw each Err in order; both forms") {
+    auto [values, summary] = rill::partition(rill::from(rill_test::items({-1, 2, -3, 4})), rill::error_summary(1));
+    CHECK(values == std::vector<int>{2, 4});
+    CHECK(summary.count() == 2);
+    CHECK(codes(summary.first()) == "E1");
+    std::vector<std::string> seen;
+    auto [vs, note] = rill::from(rill_test::items({5, -6})) |
+                      rill::partition([&seen](rill::err_info&& e) { seen.push_back(e.code); });
+    (void)note;
+    CHECK(vs == std::vector<int>{5});
+    CHECK(seen == std::vector<std::string>{"E6"});
 }

@@ -6,6 +6,7 @@
 
 #include <rill/concurrent/detail/worker.hpp>
 #include <rill/detail/stage.hpp>
+#include <rill/run_stop.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -45,7 +46,10 @@ struct buffer_stage : no_checks {
 
         cursor(C up, std::size_t n)
             : s_(std::make_unique<state>(std::move(up), n)), stride_(std::max<std::size_t>(1, n / 4)) {
-            thread_ = std::jthread([s = s_.get()](std::stop_token st) { s->produce(st); });
+            thread_ = std::jthread([s = s_.get()](std::stop_token st) {
+                stop_scope scope(st); // a wait upstream (a channel's receive) wakes when the run stops
+                s->produce(st);
+            });
         }
         cursor(cursor&&) = default;
         ~cursor() { stop(); }
@@ -190,13 +194,17 @@ struct buffer_stage : no_checks {
             if (given_ != head_) give_back();
             if (!spin([&] { return s.tail.load(std::memory_order_acquire) != head_ || s.ended.load(std::memory_order_acquire); })) {
                 s.consumer_waiting.store(true, std::memory_order_seq_cst);
+                bool ready = false;
                 {
                     std::unique_lock lock(s.m);
-                    s.consumer_cv.wait(lock, [&] {
+                    ready = wait_unless_stopped(lock, s.consumer_cv, [&] {
                         return s.tail.load(std::memory_order_seq_cst) != head_ || s.ended.load(std::memory_order_seq_cst);
                     });
                 }
                 s.consumer_waiting.store(false, std::memory_order_relaxed);
+                // The consumer's run stopped while it waited: the end for it;
+                // the producer is stopped and joined with the cursor.
+                if (!ready) return false;
             }
             // Seen after `ended` (or after a new tail): every item published is visible.
             tail_ = s.tail.load(std::memory_order_acquire);

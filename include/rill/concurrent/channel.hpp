@@ -16,6 +16,7 @@
 
 #include <rill/concurrent/detail/worker.hpp>
 #include <rill/detail/stream_base.hpp>
+#include <rill/run_stop.hpp>
 
 #include <condition_variable>
 #include <cstddef>
@@ -34,14 +35,16 @@ class channel_state {
 public:
     explicit channel_state(std::size_t capacity) : slots_(capacity) {}
 
-    // Blocks while full; false (and `v` untouched) once closed.
+    // Blocks while full; false (and `v` untouched) once closed, or when the
+    // calling thread's run stops while it waits.
     template <class V>
     bool send(V&& v) {
         std::unique_lock lock(m_);
         if (count_ == slots_.size() && !closed_) {
             ++senders_waiting_;
-            not_full_.wait(lock, [&] { return count_ < slots_.size() || closed_; });
+            const bool room = wait_unless_stopped(lock, not_full_, [&] { return count_ < slots_.size() || closed_; });
             --senders_waiting_;
+            if (!room) return pass_on(lock, count_ < slots_.size() && senders_waiting_ > 0, not_full_);
         }
         if (closed_) return false;
         push(std::forward<V>(v));
@@ -58,13 +61,18 @@ public:
         return true;
     }
 
-    // Blocks while empty and open; empty once closed and drained.
+    // Blocks while empty and open; empty once closed and drained, or when the
+    // calling thread's run stops while it waits.
     std::optional<T> receive() {
         std::unique_lock lock(m_);
         if (count_ == 0 && !closed_) {
             ++receivers_waiting_;
-            not_empty_.wait(lock, [&] { return count_ > 0 || closed_; });
+            const bool ready = wait_unless_stopped(lock, not_empty_, [&] { return count_ > 0 || closed_; });
             --receivers_waiting_;
+            if (!ready) {
+                pass_on(lock, count_ > 0 && receivers_waiting_ > 0, not_empty_);
+                return std::nullopt;
+            }
         }
         if (count_ == 0) return std::nullopt;
         return pop(lock);
@@ -112,6 +120,13 @@ private:
         if (wake) not_full_.notify_one();
         return out;
     }
+    // A waiter that leaves because its run stopped may have been the one a
+    // notify_one chose: it passes the wake-up on to another waiter.
+    static bool pass_on(std::unique_lock<std::mutex>& lock, bool wake, std::condition_variable& cv) {
+        lock.unlock();
+        if (wake) cv.notify_one();
+        return false;
+    }
     void wake_receiver(std::unique_lock<std::mutex>& lock) {
         const bool wake = receivers_waiting_ > 0;
         lock.unlock();
@@ -150,7 +165,8 @@ public:
         using value_type = T;
         /// A run over the channel's shared state.
         explicit cursor(std::shared_ptr<detail::channel_state<T>> s) : state_(std::move(s)) {}
-        /// Blocks until an item arrives; empty once the channel is closed and drained.
+        /// Blocks until an item arrives; empty once the channel is closed and
+        /// drained, or when the run this cursor belongs to stops while it waits.
         std::optional<result<T>> next() {
             if (!state_) return std::nullopt;
             auto v = state_->receive();
@@ -187,15 +203,18 @@ public:
         : state_((detail::require(capacity > 0, "rill::channel: capacity must be at least 1"),
                   std::make_shared<detail::channel_state<T>>(capacity))) {}
 
-    /// Blocks while the channel is full; false once it is closed (then `v` is not moved from).
+    /// Blocks while the channel is full; false once it is closed, or if the run
+    /// the calling thread works for stops while it waits (see `rill::run_stop_token`);
+    /// when false, `v` is not moved from.
     bool send(T&& v) const { return state_->send(std::move(v)); }
-    /// Blocks while the channel is full; false once it is closed.
+    /// Blocks while the channel is full; false once it is closed or the calling thread's run stops.
     bool send(const T& v) const { return state_->send(v); }
     /// Sends without blocking: false (and `v` is not moved from) when full or closed.
     bool try_send(T&& v) const { return state_->try_send(std::move(v)); }
     /// Sends without blocking: false when full or closed.
     bool try_send(const T& v) const { return state_->try_send(v); }
-    /// Blocks until an item arrives; empty once the channel is closed and drained.
+    /// Blocks until an item arrives; empty once the channel is closed and drained,
+    /// or if the run the calling thread works for stops while it waits.
     std::optional<T> receive() const { return state_->receive(); }
     /// An item if one is queued, without blocking.
     std::optional<T> try_receive() const { return state_->try_receive(); }

@@ -6,6 +6,7 @@
 #include <rill/concurrent/detail/worker.hpp>
 #include <rill/detail/stream_base.hpp>
 #include <rill/pipe.hpp>
+#include <rill/run_stop.hpp>
 
 #include <array>
 #include <condition_variable>
@@ -73,8 +74,9 @@ public:
         std::optional<result<value_type>> next() {
             if (!s_ || done_) return std::nullopt;
             std::unique_lock lock(s_->m);
-            s_->consumer_cv.wait(lock, [&] { return !s_->queue.empty() || s_->live == 0; });
-            if (s_->queue.empty()) {
+            // A stop of the consumer's run (see rill/run_stop.hpp) ends it too.
+            const bool ready = detail::wait_unless_stopped(lock, s_->consumer_cv, [&] { return !s_->queue.empty() || s_->live == 0; });
+            if (!ready || s_->queue.empty()) {
                 lock.unlock();
                 done_ = true;
                 s_->stop();
@@ -148,7 +150,11 @@ public:
         template <std::size_t... I>
         void start(std::index_sequence<I...>) {
             state* s = s_.get();
-            ((s->threads[I] = std::jthread([s](std::stop_token st) { s->template run<I>(st); })), ...);
+            ((s->threads[I] = std::jthread([s](std::stop_token st) {
+                  detail::stop_scope scope(st); // a wait inside side I wakes when the run stops
+                  s->template run<I>(st);
+              })),
+             ...);
         }
 
         std::unique_ptr<state> s_;

@@ -5,6 +5,7 @@
 
 #include <rill/concurrent/detail/worker.hpp>
 #include <rill/detail/stage.hpp>
+#include <rill/run_stop.hpp>
 #include <rill/time/clock.hpp>
 
 #include <algorithm>
@@ -99,7 +100,10 @@ struct par_map_stage : no_checks {
             s_->workers.reserve(threads);
             try {
                 for (std::size_t i = 0; i < threads; ++i)
-                    s_->workers.emplace_back([s = s_.get()](std::stop_token st) { s->work(st); });
+                    s_->workers.emplace_back([s = s_.get()](std::stop_token st) {
+                        stop_scope scope(st); // waits upstream and in f's streams wake when the run stops
+                        s->work(st);
+                    });
             } catch (...) {
                 s_->stop(); // a thread could not start: join those that did
                 throw;
@@ -371,22 +375,24 @@ struct par_map_stage : no_checks {
             }
 
             // The consumer has nothing to take: it runs a job if it may,
-            // otherwise waits for a change (or until `deadline`).
-            void help_or_wait(std::unique_lock<std::mutex>& lock, std::optional<time_point> deadline) {
+            // otherwise waits for a change (or until `deadline`). False if the
+            // consumer's run was stopped (see rill/run_stop.hpp): the end for it.
+            bool help_or_wait(std::unique_lock<std::mutex>& lock, std::optional<time_point> deadline) {
                 if (helps && can_start()) {
                     run_job(lock);
-                    return;
+                    return true;
                 }
                 const std::size_t seen = epoch.load(std::memory_order_relaxed);
                 if (helps) ++waiting; // for a job, too
-                if (!(helps && spin(lock, seen, [] { return false; }))) {
+                if (!(helps && spin(lock, seen, [] { return stop_requested(); }))) {
                     auto moved = [&] { return epoch.load(std::memory_order_relaxed) != seen; };
                     consumer_sleeping = true;
-                    if (deadline) clock.wait_until(lock, consumer_cv, *deadline, moved);
-                    else consumer_cv.wait(lock, moved);
+                    if (deadline) wait_until_unless_stopped(clock, lock, consumer_cv, *deadline, moved);
+                    else wait_unless_stopped(lock, consumer_cv, moved);
                     consumer_sleeping = false;
                 }
                 if (helps) --waiting;
+                return !stop_requested();
             }
 
             outcome take_ordered() {
@@ -408,7 +414,7 @@ struct par_map_stage : no_checks {
                         }
                         if (opts.timeout && s.st == slot_state::running) deadline = s.start + *opts.timeout;
                     }
-                    help_or_wait(lock, deadline);
+                    if (!help_or_wait(lock, deadline)) return {};
                 }
             }
 
@@ -439,7 +445,7 @@ struct par_map_stage : no_checks {
                         release_slot(first_slot);
                         return {timed_out(index), nullptr};
                     }
-                    help_or_wait(lock, first);
+                    if (!help_or_wait(lock, first)) return {};
                 }
             }
 

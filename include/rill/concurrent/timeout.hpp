@@ -5,6 +5,7 @@
 
 #include <rill/concurrent/detail/worker.hpp>
 #include <rill/detail/stage.hpp>
+#include <rill/run_stop.hpp>
 #include <rill/time/clock.hpp>
 
 #include <chrono>
@@ -33,7 +34,10 @@ struct timeout_stage : no_checks {
 
         cursor(C up, typename Clock::duration d, const Clock& clock)
             : s_(std::make_unique<state>(std::move(up), d, clock)) {
-            thread_ = std::jthread([s = s_.get()](std::stop_token st) { s->serve(st); });
+            thread_ = std::jthread([s = s_.get()](std::stop_token st) {
+                stop_scope scope(st); // a wait upstream wakes when the run stops
+                s->serve(st);
+            });
         }
         cursor(cursor&&) = default;
         ~cursor() {
@@ -51,7 +55,11 @@ struct timeout_stage : no_checks {
                 s.helper_cv.notify_one();
             }
             const auto deadline = s.clock.now() + s.d;
-            if (!s.clock.wait_until(lock, s.consumer_cv, deadline, [&] { return s.answered; })) {
+            if (!wait_until_unless_stopped(s.clock, lock, s.consumer_cv, deadline, [&] { return s.answered; })) {
+                if (stop_requested()) { // the consumer's run stopped: the end for it
+                    done_ = true;
+                    return std::nullopt;
+                }
                 err_info e{"timeout", "timeout: no item within the limit"};
                 e.at("timeout", index_++);
                 return fail<value_type>(std::move(e));

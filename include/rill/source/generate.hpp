@@ -154,6 +154,21 @@ public:
         item_awaiter yield_value(U&& value) noexcept(std::is_nothrow_constructible_v<result<T>, U&&>) {
             return item_awaiter(std::forward<U>(value));
         }
+        /// Refuses `co_await` in the body: a rill generator is resumed by a
+        /// synchronous pull, and nothing would resume a body suspended at an
+        /// await (the run would crash or hang). (`co_yield` does not go
+        /// through here.)
+        template <class A>
+        std::suspend_never await_transform(A&&) noexcept {
+            static_assert(detail::dependent_false<A>,
+                          "rill::generator: co_await is not allowed in a rill::generator. Its body runs inside a "
+                          "synchronous pull and nothing resumes it after an await. Do the waiting outside the "
+                          "generator: block on the result in the body (e.g. future.get()), fetch pages with "
+                          "rill::paginate, or run the asynchronous producer elsewhere and receive its items "
+                          "through a rill::channel.");
+            return {};
+        }
+
         /// The end of the coroutine: the run's end.
         void return_void() const noexcept {}
         /// Keeps an exception that escapes the coroutine, for the consumer.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <rill/detail/recycled_box.hpp>
+#include <rill/detail/stop_slot.hpp>
 #include <rill/detail/stream_base.hpp>
 
 #include <exception>
@@ -111,7 +112,7 @@ public:
                 finish(exit_case::failed);
                 throw;
             }
-            finish(exit_case::completed);
+            finish(exit_on_end());
             return std::nullopt;
         }
 
@@ -130,7 +131,7 @@ public:
                 finish(exit_case::failed);
                 throw;
             }
-            if (ended) finish(exit_case::completed);
+            if (ended) finish(exit_on_end());
             return ended;
         }
 
@@ -148,6 +149,17 @@ public:
         // through a thread-local lookup: most of a short run's cost).
         static constexpr bool wants_exit_case =
             !std::is_same_v<Rel, detail::destructor_release> && std::is_invocable_v<Rel&, R&, exit_case>;
+
+        // An inner stream that ends while its run is being stopped (a wait
+        // inside it was woken by the stop, see rill/run_stop.hpp) did not
+        // complete: a release told the exit case hears `stopped_early`.
+        exit_case exit_on_end() const noexcept {
+            if constexpr (wants_exit_case) {
+                if (detail::run_stopping()) [[unlikely]]
+                    return exit_case::stopped_early;
+            }
+            return exit_case::completed;
+        }
 
         // A cursor destroyed while it holds the resource stopped early, unless
         // an exception that was not yet propagating when the run began is.

@@ -8,6 +8,7 @@
 #include <concepts>
 #include <condition_variable>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 namespace rill {
@@ -16,7 +17,11 @@ namespace rill {
 ///
 /// A clock is a cheap copyable handle (copies share one time line) with
 /// - `now()`: the current time point;
-/// - `sleep_until(t)`: returns once `now() >= t`;
+/// - `sleep_until(t)`: returns once `now() >= t`; a clock may also offer
+///   `bool sleep_until(t, std::stop_token)`, which returns false early when the
+///   token is requested: rill's operators then sleep that way, so that a sleep
+///   ends when its run stops (`real_clock` does; a manual clock's sleeps are
+///   virtual and never block);
 /// - `wait_until(lock, cv, t, pred)`: like `std::condition_variable::wait_until`
 ///   with a predicate: returns `pred()` once `pred()` holds or `now() >= t`,
 ///   waking when `cv` is notified *or when the clock reaches `t`*. `lock` must
@@ -44,6 +49,17 @@ struct real_clock {
 
     /// Blocks the calling thread until `t`.
     void sleep_until(time_point t) const { std::this_thread::sleep_until(t); }
+
+    /// Blocks the calling thread until `t` or until `stop` is requested: true
+    /// if it slept until `t`. rill's operators sleep this way, so that a sleep
+    /// ends when its run stops (see rill/run_stop.hpp).
+    bool sleep_until(time_point t, std::stop_token stop) const {
+        std::mutex m;
+        std::condition_variable_any cv;
+        std::unique_lock lock(m);
+        cv.wait_until(lock, stop, t, [] { return false; });
+        return !stop.stop_requested();
+    }
 
     /// `cv.wait_until(lock, t, pred)`.
     template <class Pred>

@@ -6,6 +6,7 @@
 #include <rill/concepts.hpp>
 #include <rill/detail/stream_base.hpp>
 #include <rill/pipe.hpp>
+#include <rill/run_stop.hpp>
 #include <rill/time/clock.hpp>
 #include <rill/time/retry_policy.hpp>
 
@@ -113,7 +114,8 @@ public:
         // The failed attempt's resources go before the backoff sleep.
         void start_next_attempt() {
             run_.reset();
-            clock_.sleep_until(*wake_);
+            // A run stopped during the backoff ends here (no new attempt).
+            if (!detail::sleep_until_unless_stopped(clock_, *wake_)) return;
             state_.count_attempt();
             pos_ = 0;
             run_.emplace(std::as_const(s_).open());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <rill/result.hpp>
+#include <rill/run_stop.hpp>
 #include <rill/time/clock.hpp>
 #include <rill/time/retry_policy.hpp>
 
@@ -57,7 +58,8 @@ private:
                         return r;
                     if (policy_.retryable(r.error())) {
                         if (auto when = state.next_attempt(policy_, clock_)) {
-                            clock_.sleep_until(*when);
+                            // A run that stops during the backoff gets this Err as it is.
+                            if (!sleep_until_unless_stopped(clock_, *when)) return r;
                             state.count_attempt();
                             continue;
                         }

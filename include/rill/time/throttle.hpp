@@ -3,6 +3,7 @@
 #pragma once
 
 #include <rill/detail/stage.hpp>
+#include <rill/run_stop.hpp>
 #include <rill/time/clock.hpp>
 
 #include <chrono>
@@ -80,7 +81,9 @@ struct throttle_stage {
             auto now = spec_.clock.now();
             if (!tat_) tat_ = now;
             if (*tat_ - tolerance > now) {
-                spec_.clock.sleep_until(*tat_ - tolerance);
+                // A run stopped during the sleep: the item goes on at once, and
+                // the consumer's next pull sees the stop.
+                sleep_until_unless_stopped(spec_.clock, *tat_ - tolerance);
                 now = spec_.clock.now();
             }
             tat_ = (*tat_ > now ? *tat_ : now) + step;
