@@ -257,6 +257,9 @@ public:
     /// Holds the description; made by `rill::lines(in)`.
     explicit istream_lines_stream(std::istream& in) noexcept : in_(&in) {}
 
+    /// The istream the runs read.
+    std::istream& stream() const noexcept { return *in_; }
+
     /// A run of the stream: `next()` gives its items.
     class cursor {
     public:
@@ -325,7 +328,7 @@ public:
     /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static cursor start(Self&& self) noexcept {
-        return cursor(self.in_);
+        return cursor(&self.stream());
     }
 
 private:
