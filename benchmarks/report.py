@@ -518,7 +518,7 @@ def main():
                "consumed by `count` (push), by `next()`, erased, plus `generate` and `using_resource` runs; "
                "`hand` is the same loop written by hand. The `lines_` cases read a generated CSV file of 1M and "
                "10M lines (~16 MB and ~160 MB): `lines_getline` with `std::getline`, `lines_rill_push` with "
-               "`for_each(lines(path) | try_map(parse))` (which keeps the 0.5% Err items it returns).\n")
+               "`count(lines(path) | try_map(parse) | map(sum))`.\n")
     out.append(mem_text)
     out.append("## Compile time\n")
     out.append(ct_text)
