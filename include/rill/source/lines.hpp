@@ -2,7 +2,7 @@
 /// `lines(path)` and `lines(istream)`: the lines of a text file as a stream of
 /// `std::string`, read in large blocks into storage the run reuses.
 ///
-/// Items are `std::string` values (no `'\n'`, and a `'\r'` before it dropped),
+/// Items are `std::string` values (without the newline, and a carriage return before it dropped),
 /// so a line never dangles: `collect` keeps real strings. A run reads into one
 /// string it keeps for the run and hands that string down as an rvalue; a
 /// stage or sink that only reads it (a function taking `std::string_view` or
@@ -11,7 +11,7 @@
 /// allocation per line. A consumer that keeps the line (`collect`, a function
 /// taking `std::string` by value, a range-for's current item) moves it out and
 /// so pays the one allocation per line (longer than the small-string buffer)
-/// that owning it costs. See docs/07-sources.md#lines.
+/// that owning it costs. See chapter 7 of the docs (docs/07-sources.md).
 #pragma once
 
 #include <rill/detail/stream_base.hpp>
@@ -38,7 +38,7 @@ struct file_closer {
     void operator()(std::FILE* f) const noexcept { std::fclose(f); }
 };
 
-/// Drops one `'\r'` at the end of a line (CRLF files).
+/// Drops one carriage return at the end of a line (CRLF files).
 inline void drop_cr(std::string& line) noexcept {
     if (!line.empty() && line.back() == '\r') line.pop_back();
 }
