@@ -7,7 +7,15 @@
 //
 // The child also counts its allocations (a counting operator new), reported
 // per item. Not a Google Benchmark binary: it has its own main.
+//
+// The lines cases read a generated CSV file (support/lines_file.hpp) of each
+// size in --line-sizes (default 1M and 10M lines, ~16 MB and ~160 MB), made by
+// the parent once and read by each child: a run's memory must not grow with
+// the file.
+#include "support/lines_file.hpp"
 #include "support/work.hpp"
+
+#include <rill/source/lines.hpp>
 
 #include <rill/sink/count.hpp>
 #include <rill/source/generate.hpp>
@@ -30,6 +38,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <new>
 #include <string>
 #include <vector>
@@ -115,9 +124,35 @@ outcome resource_push(int64_t n) {
     return {static_cast<int64_t>(rill::count(s)), 0};
 }
 
+const char* g_lines_path = nullptr; // the file a lines case reads (the child's fourth argument)
+
+outcome lines_getline(int64_t) {
+    outcome o;
+    std::ifstream in(g_lines_path);
+    std::string line;
+    const bench::parse_record parse;
+    while (std::getline(in, line)) {
+        ++o.items;
+        if (auto r = parse(line)) o.check += *r;
+    }
+    return o;
+}
+
+outcome lines_rill_push(int64_t) {
+    // count, not for_each: for_each keeps the Err items it returns, which is memory for them, not for the lines.
+    outcome o;
+    o.items = static_cast<int64_t>(rill::count(rill::lines(g_lines_path) | rill::try_map(bench::parse_record{}) |
+                                               rill::map([&](int64_t v) {
+                                                   o.check += v;
+                                                   return v;
+                                               })));
+    return o;
+}
+
 struct memory_case {
     const char* name;
     outcome (*run)(int64_t);
+    bool reads_lines = false;
 };
 
 constexpr memory_case memory_cases[] = {
@@ -127,6 +162,8 @@ constexpr memory_case memory_cases[] = {
     {"stream_push", stream_push},
     {"generate_push", generate_push},
     {"using_resource_push", resource_push},
+    {"lines_getline", lines_getline, true},
+    {"lines_rill_push", lines_rill_push, true},
 };
 
 int child(const char* name, int64_t n) {
@@ -149,7 +186,7 @@ struct measured {
     bool ok = false;
 };
 
-measured run_child(const char* self, const char* name, int64_t n) {
+measured run_child(const char* self, const char* name, int64_t n, const char* lines_path) {
     int fd[2];
     if (pipe(fd) != 0) return {};
     const std::string size = std::to_string(n);
@@ -158,7 +195,7 @@ measured run_child(const char* self, const char* name, int64_t n) {
         dup2(fd[1], STDOUT_FILENO);
         close(fd[0]);
         close(fd[1]);
-        execl(self, self, "--child", name, size.c_str(), static_cast<char*>(nullptr));
+        execl(self, self, "--child", name, size.c_str(), lines_path, static_cast<char*>(nullptr));
         _exit(127);
     }
     close(fd[1]);
@@ -180,18 +217,28 @@ measured run_child(const char* self, const char* name, int64_t n) {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc == 4 && std::strcmp(argv[1], "--child") == 0) return child(argv[2], std::atoll(argv[3]));
+    if (argc >= 4 && std::strcmp(argv[1], "--child") == 0) {
+        if (argc >= 5) g_lines_path = argv[4];
+        return child(argv[2], std::atoll(argv[3]));
+    }
 
     std::vector<int64_t> sizes{1'000'000, 100'000'000};
+    std::vector<int64_t> line_sizes{1'000'000, 10'000'000};
+    auto parse_sizes = [](const char* p) {
+        std::vector<int64_t> out;
+        while (*p) {
+            char* end = nullptr;
+            out.push_back(std::strtoll(p, &end, 10));
+            p = *end == ',' ? end + 1 : end;
+        }
+        return out;
+    };
     const char* out_path = nullptr;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (std::strcmp(argv[i], "--sizes") == 0) {
-            sizes.clear();
-            for (const char* p = argv[i + 1]; *p;) {
-                char* end = nullptr;
-                sizes.push_back(std::strtoll(p, &end, 10));
-                p = *end == ',' ? end + 1 : end;
-            }
+            sizes = parse_sizes(argv[i + 1]);
+        } else if (std::strcmp(argv[i], "--line-sizes") == 0) {
+            line_sizes = parse_sizes(argv[i + 1]);
         } else if (std::strcmp(argv[i], "--out") == 0) {
             out_path = argv[i + 1];
         }
@@ -202,8 +249,9 @@ int main(int argc, char** argv) {
     int failures = 0;
     std::printf("%-22s %14s %14s %12s %16s\n", "case", "source items", "items out", "peak RSS KiB", "allocs/item");
     for (const auto& c : memory_cases) {
-        for (const int64_t n : sizes) {
-            const measured m = run_child("/proc/self/exe", c.name, n);
+        for (const int64_t n : c.reads_lines ? line_sizes : sizes) {
+            const char* path = c.reads_lines ? bench::lines_file(n).c_str() : "";
+            const measured m = run_child("/proc/self/exe", c.name, n, path);
             if (!m.ok) {
                 std::fprintf(stderr, "bench_memory: case %s at %lld failed\n", c.name, static_cast<long long>(n));
                 ++failures;

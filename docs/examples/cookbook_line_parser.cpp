@@ -1,60 +1,33 @@
 // Cookbook: a file read line by line, each line parsed on its own
-// (docs/cookbook/line_parser.md; chapter 7 shows read_lines).
+// (docs/cookbook/line_parser.md; chapter 7 describes rill::lines).
 #include <rill/rill.hpp>
 
 #include <cstdlib>
 #include <filesystem>
+#include <cstddef>
 #include <fstream>
 #include <iostream>
 #include <string>
 #include <utility>
 
-// [snippet:read_lines]
-// One line of a text file, with its 1-based line number.
-struct line {
-    std::size_t number = 0;
-    std::string text;
-};
-
-// The lines of the file at `path`. Each run opens the file, reads it one line
-// at a time as the consumer pulls, and closes it when the run ends, however
-// it ends. A file that cannot be opened is the run's only item, an Err.
-rill::stream<line> read_lines(std::string path) {
-    return rill::using_resource(
-        [path]() -> rill::result<std::ifstream> {
-            std::ifstream in(path);
-            if (!in) return rill::err("OPEN", "cannot open " + path);
-            return in;
-        },
-        [name = std::filesystem::path(path).filename().string()](std::ifstream&, rill::exit_case how) {
-            std::cout << "closed " << name << " (" << how << ")\n";
-        },
-        [](std::ifstream& in) {
-            return rill::generate([&in]() -> rill::generator<line> {
-                std::string text;
-                std::size_t number = 0;
-                while (std::getline(in, text)) {
-                    line l{++number, std::move(text)}; // a named local: see the g++ 12 pitfall
-                    co_yield l;
-                }
-            });
-        });
-}
-// [/snippet:read_lines]
-
 // [snippet:parser]
+// A line of the file with its position (its line number less one), as
+// rill::enumerate pairs them.
+using numbered_line = std::pair<std::size_t, std::string>;
+
 // A reading of `sensor,celsius`, parsed from one line.
 struct reading {
     std::string sensor;
     double celsius = 0;
 };
 
-rill::result<reading> parse_reading(const line& l) {
-    const auto where = "line " + std::to_string(l.number) + ": ";
-    const auto comma = l.text.find(',');
+rill::result<reading> parse_reading(const numbered_line& l) {
+    const auto& [position, text] = l;
+    const auto where = "line " + std::to_string(position + 1) + ": ";
+    const auto comma = text.find(',');
     if (comma == std::string::npos) return rill::err("PARSE", where + "expected sensor,celsius");
-    reading r{l.text.substr(0, comma), 0};
-    const std::string value = l.text.substr(comma + 1);
+    reading r{text.substr(0, comma), 0};
+    const std::string value = text.substr(comma + 1);
     char* end = nullptr;
     r.celsius = std::strtod(value.c_str(), &end);
     if (value.empty() || *end != '\0') return rill::err("PARSE", where + "not a temperature: \"" + value + "\"");
@@ -62,7 +35,7 @@ rill::result<reading> parse_reading(const line& l) {
     return r;
 }
 
-bool is_data(const line& l) { return !l.text.empty() && l.text[0] != '#'; }
+bool is_data(const numbered_line& l) { return !l.second.empty() && l.second[0] != '#'; }
 // [/snippet:parser]
 
 int main() {
@@ -81,7 +54,8 @@ int main() {
     }
 
     // [snippet:pipeline]
-    auto readings = read_lines(path)
+    auto readings = rill::lines(path)              // opened per run, closed when the run ends
+                  | rill::enumerate()              // (position, text): position = line number - 1
                   | rill::filter(is_data)          // skip blank lines and comments
                   | rill::try_map(parse_reading)   // one Err per bad line, the rest go on
                   | rill::named("parse");
@@ -102,7 +76,7 @@ int main() {
 
     std::cout << "== missing ==\n";
     // [snippet:missing]
-    for (const rill::result<line>& r : read_lines("/no/such/file.csv")) std::cout << r.error() << '\n';
+    for (const rill::result<std::string>& r : rill::lines("/no/such/file.csv")) std::cout << r.error() << '\n';
     // [/snippet:missing]
 
     std::filesystem::remove(path);

@@ -1,10 +1,15 @@
-// The examples of docs/07-sources.md: of, from, iota, pure/empty/failed, generate, paginate.
+// The examples of docs/07-sources.md: of, from, iota, pure/empty/failed, generate, paginate, lines.
 #include "print.hpp"
 
 #include <rill/rill.hpp>
 
+#include <charconv>
 #include <cstddef>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -53,6 +58,17 @@ rill::result<std::vector<std::string>> fetch(std::size_t p) {
     return std::vector<std::string>{};
 }
 // [/snippet:paginate]
+
+// [snippet:parse_int]
+// Reads the line through a view: the run's line storage stays with the run.
+rill::result<int> parse_int(std::string_view line) {
+    int v = 0;
+    const auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), v);
+    if (ec != std::errc() || end != line.data() + line.size())
+        return rill::err("PARSE", "not a number: \"" + std::string(line) + "\"");
+    return v;
+}
+// [/snippet:parse_int]
 
 int main() {
     std::cout << "== of ==\n";
@@ -141,4 +157,45 @@ int main() {
         std::cout << fetches << " fetches\n";
         // [/snippet:paginate_run]
     }
+
+    const std::string path = (std::filesystem::temp_directory_path() / "rill_docs_numbers.txt").string();
+    std::ofstream(path) << "10\n20\r\nthirty\n\n50";
+
+    std::cout << "== lines ==\n";
+    {
+        // [snippet:lines]
+        // The file holds "10\n20\r\nthirty\n\n50": CRLF, an empty line, no final '\n'.
+        print(rill::lines(path));
+
+        auto numbers = rill::lines(path) | rill::try_map(parse_int) | rill::named("parse");
+        print(numbers);
+        // [/snippet:lines]
+    }
+
+    std::cout << "== lines_positions ==\n";
+    {
+        // [snippet:lines_positions]
+        // An Err's position at try_map is its line number less one.
+        auto numbers = rill::lines(path) | rill::try_map(parse_int);
+        for (const rill::err_info& e : rill::partition(numbers).second)
+            std::cout << "line " << e.trace.front().index + 1 << ": " << e.message << '\n';
+        // [/snippet:lines_positions]
+    }
+
+    std::cout << "== lines_missing ==\n";
+    {
+        // [snippet:lines_missing]
+        print(rill::lines("/no/such/dir/numbers.txt"));
+        // [/snippet:lines_missing]
+    }
+
+    std::cout << "== lines_istream ==\n";
+    {
+        // [snippet:lines_istream]
+        std::istringstream in("a\nb\nc\n");
+        print(rill::lines(in) | rill::take(2));
+        print(rill::lines(in)); // one-shot: this run goes on where the last one stopped
+        // [/snippet:lines_istream]
+    }
+    std::filesystem::remove(path);
 }

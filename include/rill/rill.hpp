@@ -14,6 +14,7 @@
 #include <rill/source/from.hpp>
 #include <rill/source/generate.hpp>
 #include <rill/source/iota.hpp>
+#include <rill/source/lines.hpp>
 #include <rill/source/of.hpp>
 #include <rill/source/paginate.hpp>
 #include <rill/source/single.hpp>

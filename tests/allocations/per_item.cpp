@@ -2,6 +2,7 @@
 // (nor per run), an erased stream<T> allocates once per run, a generate run once
 // (once it knows its frame size), a using_resource run none after the first on
 // a thread (the resource's stable home is recycled). Err items may allocate (their strings), Ok items never.
+// A lines(path) run allocates its block and its line storage once, nothing per line.
 //
 // A SEPARATE test program: it has its own main and replaces the global
 // operator new/delete to count allocations, so it must not be linked into the
@@ -12,9 +13,11 @@
 
 #include <rill/sink/count.hpp>
 #include <rill/sink/fold.hpp>
+#include <rill/sink/for_each.hpp>
 #include <rill/source/from.hpp>
 #include <rill/source/generate.hpp>
 #include <rill/source/iota.hpp>
+#include <rill/source/lines.hpp>
 #include <rill/source/of.hpp>
 #include <rill/source/single.hpp>
 #include <rill/stage/and_then.hpp>
@@ -28,8 +31,12 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <new>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -375,4 +382,71 @@ TEST_CASE("Err items may allocate but Ok items never do") {
     const long only_ok = allocations_during([&] { counted = rill::count(pipeline(200'000) | rill::take(0)); });
     CHECK(counted == 0);
     CHECK(only_ok == 0);
+}
+
+namespace {
+
+/// A file of `n` lines of 20 to 59 characters (longer than a small string) in the temporary directory.
+std::string line_file(const char* name, int n) {
+    const std::string path = (std::filesystem::temp_directory_path() / name).string();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    for (int i = 0; i < n; ++i) out << std::string(std::size_t(20 + i % 40), char('a' + i % 26)) << (i % 7 == 0 ? "\r\n" : "\n");
+    return path;
+}
+
+struct line_length {
+    rill::result<long long> operator()(std::string_view line) const {
+        if (line.empty()) return rill::err("EMPTY", "an empty line");
+        return static_cast<long long>(line.size());
+    }
+};
+
+/// The sum of the line lengths of `line_file(n)`, by hand.
+long long line_lengths(int n) {
+    long long sum = 0;
+    for (int i = 0; i < n; ++i) sum += 20 + i % 40;
+    return sum;
+}
+
+} // namespace
+
+TEST_CASE("a lines run allocates its block and line storage once, nothing per line") {
+    // 1'000 lines fit in one 64 KiB block; 200'000 (8 MB) take over a hundred:
+    // a run over either allocates the same, so a line costs no allocation.
+    const std::string small = line_file("rill_alloc_lines_small.txt", 1'000);
+    const std::string large = line_file("rill_alloc_lines_large.txt", 200'000);
+    const auto s_small = rill::lines(small);
+    const auto s_large = rill::lines(large);
+
+    rill::result<long long> sum = 0;
+    const long fold_small = allocations_during([&] { sum = rill::fold(s_small | rill::try_map(line_length{}), 0LL, add); });
+    CHECK(*sum == line_lengths(1'000));
+    const long fold_large = allocations_during([&] { sum = rill::fold(s_large | rill::try_map(line_length{}), 0LL, add); });
+    CHECK(*sum == line_lengths(200'000));
+    MESSAGE("fold over lines | try_map: " << fold_small << " allocations for 1'000 lines, " << fold_large << " for 200'000");
+    CHECK(fold_small == fold_large);
+    CHECK(fold_large <= 4); // the path, the block, the line's storage (growing once or twice)
+
+    long long total = 0;
+    const long each_large = allocations_during([&] {
+        (void)rill::for_each(s_large, [&](const std::string& line) { total += static_cast<long long>(line.size()); });
+    });
+    CHECK(total == line_lengths(200'000));
+    CHECK(each_large == fold_large); // for_each's error vector stays empty
+
+    std::size_t counted = 0;
+    const long count_large = allocations_during([&] { counted = rill::count(s_large); });
+    CHECK(counted == 200'000);
+    CHECK(count_large == fold_large);
+
+    long long looped = 0;
+    const long for_large = allocations_during([&] {
+        for (auto&& r : s_large | rill::try_map(line_length{})) looped += *r;
+    });
+    CHECK(looped == line_lengths(200'000));
+    MESSAGE("range-for over lines | try_map: " << for_large << " allocations for 200'000 lines");
+    CHECK(for_large <= fold_large + 1); // + 1: begin() opens a copy of the description, path included
+
+    std::filesystem::remove(small);
+    std::filesystem::remove(large);
 }
