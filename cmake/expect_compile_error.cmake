@@ -1,5 +1,7 @@
 # Compiles SOURCE with CXX and passes only if compilation fails with the text
-# of the `// expect: ...` first line among the first MAX_LINES lines of output.
+# of the `// expect: ...` first line among the first MAX_LINES lines of output,
+# on the first line that reports an error (`error:`): rill's message comes
+# before any error it causes at the user's line.
 file(STRINGS ${SOURCE} first_line LIMIT_COUNT 1)
 string(REGEX REPLACE "^// expect: " "" expected "${first_line}")
 if(expected STREQUAL first_line)
@@ -22,5 +24,10 @@ string(REPLACE ";" "\n" head "${lines}")
 string(FIND "${head}" "${expected}" where)
 if(where EQUAL -1)
     message(FATAL_ERROR "${SOURCE}: expected the diagnostic\n  ${expected}\nwithin the first ${MAX_LINES} lines of:\n${head}")
+endif()
+string(REGEX MATCH "[^\n]*error:[^\n]*" first_error "${out}")
+string(FIND "${first_error}" "${expected}" where)
+if(where EQUAL -1)
+    message(FATAL_ERROR "${SOURCE}: the diagnostic\n  ${expected}\nis not the first error; the first is\n  ${first_error}\nin:\n${head}")
 endif()
 message(STATUS "${SOURCE}: fails to compile with the expected diagnostic")

@@ -75,7 +75,7 @@ constexpr auto operator|(A&& a, B&& b) {
 /// `rill::from(range)` first.
 template <class X, pipeable C>
     requires(!any_stream<X> && !pipeable<X>)
-void operator|(X&&, C&&) {
+constexpr auto operator|(X&&, C&&) {
     static_assert(dependent_false<X>,
                   "rill: the left side of | is not a rill stream. Wrap a range with rill::from(range) "
                   "or start from rill::of / rill::iota / rill::generate.");
@@ -92,7 +92,7 @@ struct stage_object {};
 /// `s | rill::collect()`, or `rill::collect(s)`.
 template <class S, class K>
     requires any_stream<S> && std::is_base_of_v<sink_object, std::remove_cvref_t<K>>
-void operator|(S&&, K&&) {
+constexpr auto operator|(S&&, K&&) {
     static_assert(dependent_false<K>,
                   "rill: a sink on the right of | must be called: write s | rill::collect() (with the "
                   "parentheses) or rill::collect(s). The sink is named in the K of this instantiation.");
@@ -102,7 +102,7 @@ void operator|(S&&, K&&) {
 /// arguments: `s | rill::map(f)`, `s | rill::take(3)`.
 template <class S, class F>
     requires any_stream<S> && std::is_base_of_v<stage_object, std::remove_cvref_t<F>>
-void operator|(S&&, F&&) {
+constexpr auto operator|(S&&, F&&) {
     static_assert(dependent_false<F>,
                   "rill: a stage on the right of | must be given its arguments: write s | rill::map(f), "
                   "s | rill::take(3), ... The stage is named in the F of this instantiation.");

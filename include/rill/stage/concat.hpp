@@ -30,6 +30,16 @@ public:
     template <class... A>
     explicit constexpr concat_stream(std::in_place_t, A&&... a) : parts_(std::forward<A>(a)...) {}
 
+    /// READ THIS IF YOUR COMPILE BREAKS HERE: `concat` has no pipe form. Write
+    /// `rill::concat(s, t)`, not `s | rill::concat(t)`.
+    template <class L>
+        requires any_stream<L>
+    friend constexpr auto operator|(L&&, const concat_stream&) {
+        static_assert(detail::dependent_false<L>,
+                      "rill::concat takes the call form: rill::concat(a, b, ...). Write rill::concat(s, t), "
+                      "not s | rill::concat(t) or s | rill::concat: concat has no pipe form.");
+    }
+
     /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     class cursor {
     public:
@@ -104,6 +114,16 @@ private:
 
 namespace detail {
 struct concat_fn {
+    /// READ THIS IF YOUR COMPILE BREAKS HERE: `concat` has no pipe form. Write
+    /// `rill::concat(s, t)`, not `s | rill::concat`.
+    template <class L>
+        requires any_stream<L>
+    friend constexpr auto operator|(L&&, const concat_fn&) {
+        static_assert(dependent_false<L>,
+                      "rill::concat takes the call form: rill::concat(a, b, ...). Write rill::concat(s, t), "
+                      "not s | rill::concat(t) or s | rill::concat: concat has no pipe form.");
+    }
+
     template <class... S>
     constexpr auto operator()(S&&... s) const {
         static_assert(sizeof...(S) >= 1, "rill::concat: give it at least one stream.");

@@ -33,6 +33,16 @@ public:
     template <class... A>
     explicit constexpr zip_stream(std::in_place_t, A&&... a) : parts_(std::forward<A>(a)...) {}
 
+    /// READ THIS IF YOUR COMPILE BREAKS HERE: `zip` has no pipe form. Write
+    /// `rill::zip(s, t)`, not `s | rill::zip(t)`.
+    template <class L>
+        requires any_stream<L>
+    friend constexpr auto operator|(L&&, const zip_stream&) {
+        static_assert(detail::dependent_false<L>,
+                      "rill::zip takes the call form: rill::zip(a, b, ...). Write rill::zip(s, t), "
+                      "not s | rill::zip(t) or s | rill::zip: zip has no pipe form.");
+    }
+
     /// A run of the stream: `next()` gives its items; destroying it ends the run and releases what it holds.
     template <class... C>
     class cursor {
@@ -106,6 +116,16 @@ private:
 
 namespace detail {
 struct zip_fn {
+    /// READ THIS IF YOUR COMPILE BREAKS HERE: `zip` has no pipe form. Write
+    /// `rill::zip(s, t)`, not `s | rill::zip`.
+    template <class L>
+        requires any_stream<L>
+    friend constexpr auto operator|(L&&, const zip_fn&) {
+        static_assert(dependent_false<L>,
+                      "rill::zip takes the call form: rill::zip(a, b, ...). Write rill::zip(s, t), "
+                      "not s | rill::zip(t) or s | rill::zip: zip has no pipe form.");
+    }
+
     template <class... S>
     constexpr auto operator()(S&&... s) const {
         static_assert(sizeof...(S) >= 1, "rill::zip: give it at least one stream.");

@@ -1,0 +1,18 @@
+// Built by tests/install/*_test.cmake against an installed rill and one of its
+// components: includes the component's header and uses it.
+#include <rill/rill.hpp>
+#if defined(RILL_CONSUMER_RANGES)
+#include <rill/ranges.hpp>
+#elif defined(RILL_CONSUMER_TESTING)
+#include <rill/testing.hpp>
+#endif
+
+int main() {
+    int sum = 0;
+#if defined(RILL_CONSUMER_RANGES)
+    for (const auto& r : rill::ranges::view(rill::iota(1, 5))) sum += r ? *r : 100;
+#else
+    for (const auto& r : rill::iota(1, 5)) sum += r ? *r : 100;
+#endif
+    return sum == 10 ? 0 : 1;
+}
