@@ -4,7 +4,10 @@
 /// counted items), runs it under random early stops and random exceptions, and
 /// checks that every acquire is released exactly once, in reverse order, that
 /// an injected exception reaches the consumer exactly once, that building the
-/// pipeline runs nothing, and that no item outlives the run.
+/// pipeline runs nothing, and that no item, guarded call or thread outlives the
+/// run. `resource_options{.look_ahead = true}` checks pipelines whose
+/// operators work ahead of the consumer (`par_map`, `buffer`) for what they
+/// still promise. The probe is thread-safe.
 ///
 ///     auto r = rill::testing::check_resource_safety([](rill::testing::probe& p) {
 ///         return rill::using_resource(p.acquire("file"), p.release(),

@@ -71,6 +71,17 @@ struct ShowType<S> {
     }
 };
 
+/// How a counterexample names `rill::result<T>`: by that name, not as `tl::expected<T, rill::err_info>`.
+template <class T>
+struct ShowType<tl::expected<T, rill::err_info>> {
+    /// Prints `rill::result<T>`.
+    static void showType(std::ostream& os) {
+        os << "rill::result<";
+        rc::detail::showType<T>(os);
+        os << ">";
+    }
+};
+
 } // namespace rc
 
 namespace rill::testing {
