@@ -135,8 +135,8 @@ inline std::string short_type(const std::string& type, std::size_t width) {
     if (width == 0 || type.size() <= width) return type;
     int deepest = 0, depth = 0;
     for (char c : type) {
-        if (c == '<' || c == '(') deepest = std::max(deepest, ++depth);
-        else if ((c == '>' || c == ')') && depth > 0) --depth;
+        if (c == '<') deepest = std::max(deepest, ++depth);
+        else if (c == '>' && depth > 0) --depth;
     }
     std::string out = type;
     for (int keep = deepest - 1; keep >= 0 && out.size() > width; --keep) {
@@ -144,7 +144,7 @@ inline std::string short_type(const std::string& type, std::size_t width) {
         std::string folded;
         depth = 0;
         for (char c : type) {
-            const bool open = c == '<' || c == '(', close = c == '>' || c == ')';
+            const bool open = c == '<', close = c == '>';
             if (close && depth > 0) --depth;
             if (depth <= keep) folded += c;
             if (open) {

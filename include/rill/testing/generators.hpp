@@ -220,6 +220,7 @@ private:
             if (items.size() > shown_leaf_items) os << ", ... " << (items.size() - shown_leaf_items) << " more";
             os << "]";
         };
+        const char* sep = indent < 0 ? ", " : ","; // a part on a line of its own follows
         auto part = [&](std::size_t i, int extra) -> std::ostream& {
             if (indent < 0) return os << parts.at(i);
             os << "\n" << std::string(static_cast<std::size_t>(indent + extra), ' ');
@@ -236,18 +237,20 @@ private:
             return os << ")";
         case kind::concat_left:
             os << "concat(concat(";
-            part(0, 8) << ", ";
-            part(1, 8) << "), ";
+            part(0, 8) << sep;
+            part(1, 8) << ")" << sep;
             return part(2, 4) << ")";
         case kind::concat_right:
             os << "concat(";
-            part(0, 4) << ", concat(";
-            part(1, 8) << ", ";
+            part(0, 4) << sep << "concat(";
+            part(1, 8) << sep;
             return part(2, 8) << "))";
         case kind::bound:
             os << "(";
             part(0, 4);
-            return os << " | and_then(" << nest << "))";
+            if (indent >= 0) os << "\n" << std::string(static_cast<std::size_t>(indent + 4), ' ');
+            else os << " ";
+            return os << "| and_then(" << nest << "))";
         }
         return os;
     }

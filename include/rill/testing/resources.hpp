@@ -491,16 +491,19 @@ check_result check_resource_safety(GenParam gen_param, Factory factory, const ch
                 if (!problems.empty()) RC_FAIL("a clean run: " + problems + "\n    log:" + p.log_text());
             }
 
+            // Positions at full size (RapidCheck scales inRange with the size, and
+            // the early cases would stop, take and throw only at the start);
+            // shrinking still goes towards 0.
+            auto any = [](std::size_t n) { return rc::gen::resize(100, rc::gen::inRange<std::size_t>(0, n)); };
             detail::run_plan plan;
-            plan.takes = *rc::gen::resize(3, rc::gen::container<std::vector<std::size_t>>(
-                                                 rc::gen::inRange<std::size_t>(0, clean_items + 2)));
+            plan.takes = *rc::gen::resize(3, rc::gen::container<std::vector<std::size_t>>(any(clean_items + 2)));
             plan.pull = *rc::gen::arbitrary<bool>();
             plan.stop_after = *rc::gen::weightedOneOf<std::size_t>(
-                {{1, rc::gen::just(static_cast<std::size_t>(-1))}, {2, rc::gen::inRange<std::size_t>(0, clean_items + 1)}});
+                {{1, rc::gen::just(static_cast<std::size_t>(-1))}, {2, any(clean_items + 1)}});
             const std::size_t throw_at = *rc::gen::weightedOneOf<std::size_t>(
-                {{1, rc::gen::just<std::size_t>(0)}, {3, rc::gen::inRange<std::size_t>(0, clean_calls + 1)}});
+                {{1, rc::gen::just<std::size_t>(0)}, {3, any(clean_calls + 1)}});
             const std::size_t fail_acquire_at = *rc::gen::weightedOneOf<std::size_t>(
-                {{3, rc::gen::just<std::size_t>(0)}, {1, rc::gen::inRange<std::size_t>(0, clean_acquires + 1)}});
+                {{3, rc::gen::just<std::size_t>(0)}, {1, any(clean_acquires + 1)}});
             RC_TAG(plan.takes.empty() ? "no take" : "stacked take", throw_at ? "throws" : "no throw",
                    plan.pull ? "pulled" : "collected");
             const std::string how = detail::describe(plan, throw_at, fail_acquire_at);
