@@ -4,10 +4,15 @@
 #include <rill/testing.hpp>
 
 #include <rill/source/of.hpp>
+#include <rill/source/single.hpp>
+#include <rill/stage/filter.hpp>
+#include <rill/stage/try_map.hpp>
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <typeinfo>
 #include <memory>
 #include <string>
 #include <utility>
@@ -134,6 +139,28 @@ struct map_swallowing_exceptions {
 
 auto shapes() { return rt::gen_stream_shape<int>(); }
 
+/// A deeply nested templated pipeline over `xs`: its C++ type runs to thousands of characters.
+auto deep_pipeline(std::vector<rill::result<int>> xs) {
+    return rill::from(std::move(xs)) | rill::map([](int x) { return x + 1; }) | rill::filter([](int x) { return x % 7 != 3; }) |
+           rill::try_map([](int x) -> rill::result<int> { return x - 1; }) |
+           rill::and_then([](int x) { return rill::of(x) | rill::map([](int y) { return y * 1; }); }) |
+           rill::map([](int x) { return x ^ 0; }) | rill::and_then(rt::nest_fn<int>{1, false, false, false}) |
+           rill::map([](int x) { return x; }) | rill::filter([](int) { return true; }) |
+           rill::and_then([](int x) { return rill::pure(x) | rill::filter([](int) { return true; }); }) |
+           rill::map([](int x) { return x + 0; });
+}
+
+/// The length of the longest line of `text`.
+std::size_t longest_line(const std::string& text) {
+    std::size_t longest = 0, start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        longest = std::max(longest, end - start);
+        start = end + 1;
+    }
+    return longest;
+}
+
 // A pipeline with a resource around a shape, for the resource checkers.
 template <class UsingResource>
 auto resource_pipeline(UsingResource using_resource_op) {
@@ -231,4 +258,44 @@ TEST_CASE("a check_result is an ok flag, a report and the outcome of each proper
     CHECK(r.failed("second"));
     CHECK_FALSE(r.failed("first"));
     CHECK(r.report == "second law broke");
+}
+
+// --- reports stay short -----------------------------------------------------------------------
+
+TEST_CASE("a law broken on a deeply nested pipeline gives a report of short lines that still names the property, seed and counterexample") {
+    using deep_t = decltype(deep_pipeline({}));
+    REQUIRE(rc::detail::demangle(typeid(deep_t).name()).size() > 1000); // what RapidCheck would print as its type
+    // A long stream with Err items: the counterexample is a stream of many items.
+    std::vector<rill::result<int>> items;
+    for (int i = 0; i < 1000; ++i) items.push_back(i % 10 == 9 ? rill::result<int>(rill::err("E", "bad")) : rill::result<int>(i));
+    const auto deep = rc::gen::just(deep_pipeline(items));
+    const auto r = rt::check_right_identity(deep, rt::check_options{.cases = 50, .seed = 11}, and_then_stopping_at_first_err{});
+    REQUIRE_FALSE(r);
+    MESSAGE("what a user sees:\n" << r.report);
+    CHECK(longest_line(r.report) < 200);
+    CHECK(r.report.find("right identity: s | and_then(pure) == s") != std::string::npos);
+    CHECK(r.report.find("seed 11") != std::string::npos);
+    CHECK(r.report.find("rill stream of int:") != std::string::npos); // the counterexample's type, named short
+    CHECK(r.report.find("stream[") != std::string::npos);             // and its items
+    CHECK(r.report.find("Err(") != std::string::npos);
+    CHECK(r.report.find("more]") != std::string::npos); // not all of them
+    CHECK(r.report.find("rill::detail::") == std::string::npos);
+}
+
+TEST_CASE("a resource-safety failure with a long log gives a report of short lines") {
+    // A release per item that releases twice, over many items: a long log.
+    const auto r = rt::check_resource_safety(
+        [](rt::probe& p) {
+            return rill::iota(0, 300) | rill::and_then([p](int x) {
+                       return using_resource_releasing_twice(p.acquire("row"), rt::probe::release(),
+                                                             [x](rt::tracked_resource&) { return rill::pure(x); });
+                   });
+        },
+        rt::check_options{.cases = 20, .seed = 5});
+    REQUIRE_FALSE(r);
+    CHECK(longest_line(r.report) < 200);
+    CHECK(r.report.find("resource safety") != std::string::npos);
+    CHECK(r.report.find("seed 5") != std::string::npos);
+    CHECK(r.report.find("released 2 times") != std::string::npos);
+    CHECK(r.report.find("more characters]") != std::string::npos); // the log was cut, not printed whole
 }

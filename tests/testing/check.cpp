@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -62,7 +63,63 @@ std::vector<int> drawn(const rt::check_options& options) {
     return values;
 }
 
+std::size_t longest_line(const std::string& text) {
+    std::size_t longest = 0, start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        longest = std::max(longest, end - start);
+        start = end + 1;
+    }
+    return longest;
+}
+
 } // namespace
+
+namespace report_test {
+/// A class template to nest: its name grows with the nesting.
+template <class A, class B>
+struct node {
+    friend bool operator==(const node&, const node&) = default;
+};
+using n2 = node<node<int, long>, node<char, short>>;
+using n4 = node<node<n2, n2>, node<n2, n2>>;
+} // namespace report_test
+
+TEST_CASE("a report's lines are at most report_width long: a long line is wrapped at item boundaries, then cut") {
+    std::string items;
+    for (int i = 0; i < 100; ++i) items += (i != 0 ? ", item" : "item") + std::to_string(i); // ~790 characters
+    const auto wrapped = rt::check_property("long message", [items] { RC_FAIL("the items: " + items); }, {.cases = 1});
+    CHECK_FALSE(wrapped.ok);
+    CHECK(longest_line(wrapped.report) <= 160);
+    CHECK(contains(wrapped.report, "the items: item0, item1, "));
+    CHECK(contains(wrapped.report, "item98, item99")); // wrapped, not cut: every item is there
+    CHECK_FALSE(contains(wrapped.report, "more characters]"));
+
+    const std::string huge(100000, 'x');
+    const auto cut = rt::check_property("huge message", [huge] { RC_FAIL(huge); }, {.cases = 1, .report_width = 100});
+    CHECK(longest_line(cut.report) <= 100);
+    CHECK(contains(cut.report, "more characters]"));
+    CHECK(cut.report.size() < 2000);
+
+    const auto whole = rt::check_property("long message", [items] { RC_FAIL("the items: " + items); }, {.cases = 1, .report_width = 0});
+    CHECK(contains(whole.report, "the items: " + items)); // 0: no limit
+}
+
+TEST_CASE("a long type name in a counterexample is abbreviated, innermost template arguments first") {
+    using report_test::n4;
+    std::ostringstream full;
+    rc::detail::showType<n4>(full);
+    REQUIRE(full.str().size() > 160);
+    const auto o = rt::check_property("nodes", [] {
+        const auto v = *rc::gen::just(n4{});
+        RC_ASSERT(!(v == n4{}));
+    }, {.cases = 1, .report_width = 100});
+    CHECK_FALSE(o.ok);
+    CHECK(longest_line(o.report) <= 100);
+    // The type line, folded to fit: report_test::node<report_test::node<...>, report_test::node<...>>
+    CHECK_MESSAGE(contains(o.report, "report_test::node<report_test::node<...>, report_test::node<...>"), o.report);
+    CHECK_FALSE(contains(o.report, full.str()));
+}
 
 TEST_CASE("a property that holds: ok, named, no report") {
     const auto o = rt::check_property(

@@ -275,6 +275,28 @@ TEST_CASE("showValue of a shape prints the shape and the items it stands for") {
     CHECK(shown(cycle).find("... 1 more] (31 items)") != std::string::npos); // at most 30 items shown
 }
 
+TEST_CASE("a shape shows at most shown_leaf_items items a leaf, and a long composite puts its parts on lines of their own") {
+    items_t twelve;
+    for (int i = 0; i < 12; ++i) twelve.emplace_back(i);
+    CHECK(print(leaf(kind::from, twelve)) == "from[Ok(0), Ok(1), Ok(2), Ok(3), Ok(4), Ok(5), Ok(6), Ok(7), ... 4 more]");
+    const auto small = composite(kind::concat_left, {leaf(kind::from, {1}), shape{}, leaf(kind::from, {2})});
+    CHECK(shown(small).find("concat(concat(from[Ok(1)], empty), from[Ok(2)])\n") == 0); // fits one line: as printed
+    const auto big = composite(kind::concat_right, {leaf(kind::from, twelve), leaf(kind::generated, twelve),
+                                                    composite(kind::bound, {leaf(kind::from, twelve)}, rt::nest_fn<int>{2, true, false, false})});
+    const std::string text = shown(big);
+    CHECK_MESSAGE(text.find("concat(\n    from[Ok(0), ") == 0, text);
+    CHECK_MESSAGE(text.find("\n        generate[Ok(0), ") != std::string::npos, text);
+    CHECK_MESSAGE(text.find("| and_then(x -> [Err(NEST: before), x, x])") != std::string::npos, text);
+    const std::string tree = text.substr(0, text.find("\n    = ")); // then the items, on one line
+    std::size_t longest = 0, start = 0;
+    while (start < tree.size()) {
+        const std::size_t end = std::min(tree.find('\n', start), tree.size());
+        longest = std::max(longest, end - start);
+        start = end + 1;
+    }
+    CHECK_MESSAGE(longest <= 100, tree);
+}
+
 // --- generated shapes -----------------------------------------------------------------------
 
 TEST_CASE("a generated shape's build() runs to its expected() items, and replays alike") {

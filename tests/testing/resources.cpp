@@ -2,10 +2,20 @@
 // says about a log, the throw-injecting wrapper, failed acquires, the building
 // freeze, counted items) and check_resource_safety on a user's own pipelines:
 // correct ones pass, leaky ones fail with a report naming the problem. (That
-// it catches broken operators: broken_operators.cpp.)
+// it catches broken operators: broken_operators.cpp.) The look-ahead mode:
+// a pipeline that works ahead of its consumer fails the default mode and
+// passes the look-ahead mode, which still catches leaks and double releases.
+// The cases of the "threads" suite run par_map and buffer; CI runs them
+// under ThreadSanitizer (rill_tests_testing_threads, see link.cmake).
 #include <rill/testing/resources.hpp>
 
+#include <rill/testing/generators.hpp>
+
+#include <rill/concurrent/buffer.hpp>
+#include <rill/concurrent/par_map.hpp>
+#include <rill/detail/stream_base.hpp>
 #include <rill/sink/collect.hpp>
+#include <rill/source/generate.hpp>
 #include <rill/source/iota.hpp>
 #include <rill/stage/and_then.hpp>
 #include <rill/stage/map.hpp>
@@ -14,11 +24,17 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <deque>
+#include <exception>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -72,6 +88,129 @@ private:
     int n_;
     std::shared_ptr<std::vector<rt::tracked_resource>> pool_;
 };
+
+/// A user's operator that looks ahead on the consumer's own thread, so that
+/// what it does is the same every time: each next() first fills a window of
+/// `n` items from upstream; an exception upstream throws while filling is kept
+/// in its position (as par_map and buffer keep theirs) and rethrown when the
+/// consumer reaches it, so a consumer that stops before never sees it.
+template <class S>
+class prefetch_stream : public rill::stream_base<prefetch_stream<S>> {
+public:
+    using value_type = rill::value_t<S>;
+    prefetch_stream(S s, std::size_t n) : s_(std::move(s)), n_(n) {}
+
+    template <class C>
+    class cursor {
+    public:
+        using value_type = typename C::value_type;
+        cursor(C up, std::size_t n) : up_(std::move(up)), n_(n) {}
+        std::optional<rill::result<value_type>> next() {
+            while (!ended_ && window_.size() < n_) {
+                try {
+                    auto r = up_->next();
+                    if (!r) {
+                        ended_ = true;
+                        up_.reset(); // released as soon as upstream ends
+                        break;
+                    }
+                    window_.push_back(entry{std::move(*r), nullptr});
+                } catch (...) {
+                    window_.push_back(entry{std::nullopt, std::current_exception()});
+                    ended_ = true;
+                    up_.reset();
+                }
+            }
+            if (window_.empty()) return std::nullopt;
+            entry e = std::move(window_.front());
+            window_.pop_front();
+            if (e.ex) std::rethrow_exception(e.ex);
+            return std::move(e.item);
+        }
+
+    private:
+        struct entry {
+            std::optional<rill::result<value_type>> item;
+            std::exception_ptr ex;
+        };
+        std::optional<C> up_;
+        std::size_t n_;
+        std::deque<entry> window_;
+        bool ended_ = false;
+    };
+
+    template <class Self>
+    static auto start(Self&& self) {
+        return cursor<rill::cursor_t<const S&>>(self.s_.open(), self.n_);
+    }
+
+private:
+    S s_;
+    std::size_t n_;
+};
+
+template <class S>
+prefetch_stream<S> prefetch(S s, std::size_t n) {
+    return {std::move(s), n};
+}
+
+/// A user's release function that releases twice.
+auto release_twice() {
+    return [](rt::tracked_resource& r, rill::exit_case) noexcept {
+        r.release();
+        r.release();
+    };
+}
+
+/// Shared by the threads a leaky stream leaves running: they wait for `go`, then leave.
+struct leaked_threads {
+    std::atomic<bool> go{false};
+    std::atomic<int> started{0};
+    std::atomic<int> finished{0};
+};
+
+/// A user's hand-written stream whose run starts a thread and detaches it
+/// rather than joining it when the run ends: the thread outlives the run.
+class detaching_stream : public rill::stream_base<detaching_stream> {
+public:
+    using value_type = int;
+    explicit detaching_stream(std::shared_ptr<leaked_threads> t) : t_(std::move(t)) {}
+
+    class cursor {
+    public:
+        using value_type = int;
+        explicit cursor(std::shared_ptr<leaked_threads> t) : t_(std::move(t)) {
+            ++t_->started;
+            thread_ = std::thread([t = t_] {
+                while (!t->go.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                ++t->finished;
+            });
+        }
+        cursor(cursor&&) = default;
+        ~cursor() {
+            if (thread_.joinable()) thread_.detach(); // the bug
+        }
+        std::optional<rill::result<int>> next() {
+            if (i_ >= 3) return std::nullopt;
+            return rill::result<int>(i_++);
+        }
+
+    private:
+        std::shared_ptr<leaked_threads> t_;
+        std::thread thread_;
+        int i_ = 0;
+    };
+
+    template <class Self>
+    static cursor start(Self&& self) {
+        return cursor(self.t_);
+    }
+
+private:
+    std::shared_ptr<leaked_threads> t_;
+};
+
+const rt::resource_options looking_ahead{.look_ahead = true};
 
 } // namespace
 
@@ -443,3 +582,219 @@ TEST_CASE("check_resource_safety fails a pipeline that calls the user's function
     CHECK_FALSE(r);
     CHECK(mentions(r.report, "building the pipeline ran 1 guarded calls"));
 }
+
+TEST_CASE("check_resource_safety fails a user's release function that releases twice") {
+    const auto r = rt::check_resource_safety(
+        [](rt::probe& p) {
+            return rill::using_resource(p.acquire("r"), release_twice(), [](rt::tracked_resource&) { return rill::iota(0, 3); });
+        },
+        few);
+    CHECK_FALSE(r);
+    CHECK(mentions(r.report, "r#1 released 2 times"));
+}
+
+// --- pipelines that look ahead --------------------------------------------------------------
+
+TEST_CASE("a look-ahead operator drops an exception thrown ahead of a consumer that stops early") {
+    // What the look-ahead mode is for, shown without the checker.
+    const rt::probe p;
+    p.throw_at(3);
+    const auto s = prefetch(rill::iota(0, 10) | rill::map(p.guard([](int x) { return x; })), 4);
+    {
+        auto c = s.open();
+        CHECK(c.next() == std::optional<rill::result<int>>(0)); // items 0 .. 2 were asked for: the third threw
+        CHECK(p.throws() == 1);
+    } // stopped before reaching it
+    CHECK(p.throws() == 1);
+    p.throw_at(0);
+    CHECK(rill::collect(s).size() == 10);
+}
+
+TEST_CASE("in the default mode check_resource_safety fails a pipeline that looks ahead: an exception is dropped") {
+    const auto r = rt::check_resource_safety(
+        [](rt::probe& p) {
+            return prefetch(rill::using_resource(p.acquire("file"), rt::probe::release(),
+                                                 [](rt::tracked_resource&) { return rill::iota(0, 12); }) |
+                                rill::map(p.guard([](int x) { return x + 1; })),
+                            4);
+        },
+        rt::check_options{.cases = 300});
+    CHECK_FALSE(r);
+    CHECK_MESSAGE(mentions(r.report, "1 injected exception(s) thrown, 0 reached the consumer"), r.report);
+}
+
+TEST_CASE("with look_ahead check_resource_safety passes the same pipeline, and names the mode") {
+    const auto r = rt::check_resource_safety(
+        [](rt::probe& p) {
+            return prefetch(rill::using_resource(p.acquire("file"), rt::probe::release(),
+                                                 [](rt::tracked_resource&) { return rill::iota(0, 12); }) |
+                                rill::map(p.guard([](int x) { return x + 1; })),
+                            4);
+        },
+        rt::check_options{.cases = 300}, looking_ahead);
+    CHECK_MESSAGE(r, r.report);
+    REQUIRE(r.outcomes.size() == 1);
+    CHECK(r.outcomes[0].name == "resource safety under early stop, exceptions and failed acquires (looking ahead)");
+}
+
+TEST_CASE("with look_ahead an exception must still reach a consumer that runs to the end") {
+    // A look-ahead operator that drops every exception thrown while it fills its
+    // window, reached or not: wrong in either mode.
+    const auto r = rt::check_resource_safety(
+        [](rt::probe& p) {
+            auto up = rill::iota(0, 12) | rill::map(p.guard([](int x) { return x; }));
+            return rill::generate([up]() -> rill::generator<int> {
+                try {
+                    for (auto&& item : up) co_yield item;
+                } catch (const rt::injected_failure&) {
+                } // the bug
+            });
+        },
+        rt::check_options{.cases = 300}, looking_ahead);
+    CHECK_FALSE(r);
+    CHECK_MESSAGE(mentions(r.report, "which ran to the end: it reaches every item"), r.report);
+}
+
+TEST_CASE("with look_ahead check_resource_safety still fails leaks and double releases") {
+    const auto never = rt::check_resource_safety([](rt::probe& p) { return prefetch(pooled_stream(p, 5), 3); }, few, looking_ahead);
+    CHECK_FALSE(never);
+    CHECK(mentions(never.report, "never released"));
+
+    const auto twice = rt::check_resource_safety(
+        [](rt::probe& p) {
+            return prefetch(rill::using_resource(p.acquire("r"), release_twice(),
+                                                 [](rt::tracked_resource&) { return rill::iota(0, 5); }),
+                            2);
+        },
+        few, looking_ahead);
+    CHECK_FALSE(twice);
+    CHECK(mentions(twice.report, "r#1 released 2 times"));
+}
+
+TEST_CASE("per-thread release order: a release on the acquiring thread must be of its last resource still held") {
+    const rt::probe p;
+    auto outer = p.acquire("outer")();
+    std::optional<rill::result<rt::tracked_resource>> other;
+    std::thread([&] { other.emplace(p.acquire("other")()); }).join(); // acquired on a second thread
+    auto inner = p.acquire("inner")();
+    outer->release(); // before inner, on the thread that acquired both: out of order in either mode
+    other.reset();    // released on this thread, acquired on the other: checked for exactly-once only
+    inner->release();
+    CHECK(p.log_text() == " +outer#1@t1 +other#2@t2 +inner#3@t1 -outer#1@t1 -other#2@t1 -inner#3@t1");
+    CHECK(mentions(p.log_problems(rt::release_order::per_thread), "outer#1 released out of order (not the last one acquired on its thread"));
+    CHECK_FALSE(mentions(p.log_problems(rt::release_order::per_thread), "other#2"));
+    CHECK(mentions(p.log_problems(), "outer#1 released out of order"));
+    CHECK(mentions(p.log_problems(), "other#2 released out of order")); // one stack: inner#3 was still held
+
+    const rt::probe q;
+    auto a = q.acquire("a")();
+    auto b = q.acquire("b")();
+    b->release();
+    b->release();
+    CHECK(mentions(q.log_problems(rt::release_order::per_thread), "b#2 released 2 times"));
+    CHECK(q.log_problems(rt::release_order::per_thread).find("#1 never released") != std::string::npos);
+}
+
+// --- the same under threads: par_map and buffer (CI runs these under ThreadSanitizer) ---------
+
+TEST_SUITE("threads") {
+
+TEST_CASE("threads: the probe counts, logs and throws exactly once from several par_map workers at once") {
+    for (const bool ordered : {true, false}) {
+        CAPTURE(ordered);
+        const rt::probe p;
+        const auto work = [p](int x) {
+            auto conn = p.acquire("conn")(); // a resource per call, on the worker's thread
+            const auto item = p.item(x);
+            return conn.has_value() ? item.value() * 2 : -1;
+        };
+        const auto s = rill::iota(0, 300) | rill::par_map(p.guard(work), {.workers = 4, .ordered = ordered});
+        const auto items = rill::collect(s);
+        REQUIRE(items.size() == 300);
+        std::multiset<int> got;
+        for (const auto& r : items) got.insert(*r);
+        for (int i = 0; i < 300; ++i) CHECK(got.count(2 * i) == 1);
+        CHECK(p.calls() == 600); // 300 guarded calls and 300 acquires
+        CHECK(p.acquisitions() == 300);
+        CHECK(p.running_calls() == 0);
+        CHECK(p.live_items() == 0);
+        const auto log = p.log();
+        CHECK(log.size() == 600);
+        std::set<std::size_t> ids;
+        for (const auto& e : log)
+            if (e.acquire) ids.insert(e.id);
+        CHECK(ids.size() == 300); // every acquisition number once
+        CHECK(p.log_problems(rt::release_order::per_thread).empty());
+
+        const rt::probe q;
+        q.throw_at(150);
+        const auto t = rill::iota(0, 300) | rill::par_map(q.guard([](int x) { return x; }), {.workers = 4, .ordered = ordered});
+        CHECK_THROWS_AS((void)rill::collect(t), rt::injected_failure);
+        CHECK(q.throws() == 1);
+        CHECK(q.running_calls() == 0);
+    }
+}
+
+TEST_CASE("threads: with look_ahead check_resource_safety passes par_map pipelines, run after run") {
+    const rt::check_options options{.cases = 150};
+    for (const bool ordered : {true, false}) {
+        CAPTURE(ordered);
+        // A resource upstream (acquired by whichever thread pulls), guarded work
+        // on the workers, a resource per item downstream on the consumer's thread.
+        const auto r = rt::check_resource_safety(
+            rt::gen_stream_shape<int>(),
+            [ordered](rt::probe& p, const rt::stream_shape<int>& shape) {
+                return rill::using_resource(p.acquire("file"), rt::probe::release(),
+                                            [shape](rt::tracked_resource&) { return shape.build(); }) |
+                       rill::par_map(p.guard([p](int x) { return p.item(x); }), {.workers = 3, .ordered = ordered}) |
+                       rill::and_then([p](const rt::counted<int>& c) {
+                           return rill::using_resource(p.acquire("row"), rt::probe::release(),
+                                                       [v = c.value()](rt::tracked_resource&) { return rill::iota(v, v + 1); });
+                       });
+            },
+            options, looking_ahead);
+        CHECK_MESSAGE(r, r.report);
+    }
+}
+
+TEST_CASE("threads: with look_ahead check_resource_safety passes buffer pipelines, run after run") {
+    const auto r = rt::check_resource_safety(
+        rt::gen_stream_shape<int>(),
+        [](rt::probe& p, const rt::stream_shape<int>& shape) {
+            // Upstream of the buffer runs on its producer thread, resources and all.
+            auto up = rill::using_resource(p.acquire("file"), rt::probe::release(), [p, shape](rt::tracked_resource&) {
+                return shape.build() | rill::map(p.guard([](int x) { return x ^ 5; }));
+            });
+            return std::move(up) | rill::buffer(4) | rill::map(p.guard([](int x) { return x + 1; }));
+        },
+        rt::check_options{.cases = 150}, looking_ahead);
+    CHECK_MESSAGE(r, r.report);
+}
+
+TEST_CASE("threads: with look_ahead check_resource_safety still fails par_map and buffer pipelines that leak or release twice") {
+    const auto never = rt::check_resource_safety(
+        [](rt::probe& p) { return pooled_stream(p, 6) | rill::par_map(p.guard([](int x) { return x; }), {.workers = 3}); }, few,
+        looking_ahead);
+    CHECK_FALSE(never);
+    CHECK(mentions(never.report, "never released"));
+
+    const auto twice = rt::check_resource_safety(
+        [](rt::probe& p) {
+            return rill::using_resource(p.acquire("r"), release_twice(), [](rt::tracked_resource&) { return rill::iota(0, 6); }) |
+                   rill::buffer(2);
+        },
+        few, looking_ahead);
+    CHECK_FALSE(twice);
+    CHECK(mentions(twice.report, "r#1 released 2 times"));
+}
+
+TEST_CASE("threads: check_resource_safety fails a run that leaves a thread running") {
+    auto threads = std::make_shared<leaked_threads>();
+    const auto r = rt::check_resource_safety([threads](rt::probe&) { return detaching_stream(threads); }, {.cases = 3}, looking_ahead);
+    threads->go = true;
+    while (threads->finished.load() != threads->started.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    CHECK_FALSE(r);
+    CHECK_MESSAGE(mentions(r.report, "thread(s) started by the run still running once it is over"), r.report);
+}
+
+} // TEST_SUITE("threads")

@@ -5,12 +5,15 @@
 #include <rill/testing/check.hpp>
 
 #include <rill/source/from.hpp>
+#include <rill/stage/map.hpp>
+#include <rill/stream.hpp>
 
 #include <doctest/doctest.h>
 
 #include <cstddef>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace rt = rill::testing;
@@ -65,6 +68,27 @@ TEST_CASE("a replayable stream is shown as the items of one run") {
     const auto s = rill::from(std::vector<int>{4, 5});
     CHECK(shown(s) == "stream[Ok(4), Ok(5)]");
     CHECK(shown(s) == shown(s)); // showing runs a copy: the stream is unchanged
+}
+
+TEST_CASE("a stream in a counterexample shows at most shown_stream_items items and counts the rest") {
+    CHECK(shown(rill::from(oks(20))).find("more") == std::string::npos);
+    CHECK(shown(rill::from(oks(25))) ==
+          "stream[Ok(0), Ok(1), Ok(2), Ok(3), Ok(4), Ok(5), Ok(6), Ok(7), Ok(8), Ok(9), Ok(10), Ok(11), Ok(12), Ok(13), Ok(14), "
+          "Ok(15), Ok(16), Ok(17), Ok(18), Ok(19), ... 5 more] (25 items)");
+}
+
+TEST_CASE("a counterexample names a stream's type as a rill stream of its item type, and result<T> as such") {
+    auto type_of = [](auto tag) {
+        std::ostringstream os;
+        rc::detail::showType<typename decltype(tag)::type>(os);
+        return os.str();
+    };
+    const auto pipeline = rill::from(oks(3)) | rill::map([](int x) { return std::to_string(x); });
+    CHECK(type_of(std::type_identity<std::remove_const_t<decltype(pipeline)>>{}) == "rill stream of " + type_of(std::type_identity<std::string>{}));
+    CHECK(type_of(std::type_identity<rill::stream<int>>{}) == "rill stream of int");
+    CHECK(type_of(std::type_identity<const rill::stream<int>>{}) == "const rill stream of int");
+    CHECK(type_of(std::type_identity<rill::result<int>>{}) == "rill::result<int>");
+    CHECK(type_of(std::type_identity<std::vector<rill::result<int>>>{}) == "std::vector<rill::result<int>>");
 }
 
 TEST_CASE("show_items lists the items and says how many there are") {

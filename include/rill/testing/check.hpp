@@ -1,7 +1,12 @@
 /// \file
 /// Running RapidCheck properties without a test framework: `check_property`
-/// returns a `check_result` (an ok flag and the full report: seed, shrunk
-/// counterexample) that doctest, GoogleTest or Catch2 can assert on.
+/// runs one property and returns a `property_outcome` (its name, an ok flag and
+/// a report: seed, number of cases, shrunk counterexample, what failed); the
+/// checkers gather outcomes into a `check_result` that doctest, GoogleTest or
+/// Catch2 can assert on. Reports are kept short: long type names in a
+/// counterexample are abbreviated, and lines longer than
+/// `check_options::report_width` are wrapped, then cut. See docs/laws.md,
+/// "Your own properties".
 ///
 ///     auto r = rill::testing::check_monad_laws(gen_stream, gen_f, gen_g);
 ///     CHECK_MESSAGE(r, r.report);         // doctest
@@ -11,6 +16,8 @@
 
 #include <rapidcheck.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -35,7 +42,14 @@ struct check_options {
     std::optional<std::uint64_t> seed{};
     /// The largest generation size; 0: RapidCheck's (`RC_PARAMS="max_size=N"`, else 100).
     int max_size = 0;
+    /// The longest line of a report: a longer one is wrapped at an item boundary
+    /// (", " or a space), onto at most `report_max_wraps` more lines, then cut;
+    /// type names in a counterexample are abbreviated to this width too. 0: no limit.
+    std::size_t report_width = 160;
 };
+
+/// Continuation lines a report line may wrap onto before it is cut.
+inline constexpr std::size_t report_max_wraps = 12;
 
 /// The outcome of one property: its name, whether it held, and RapidCheck's report.
 struct property_outcome {
@@ -114,10 +128,97 @@ struct quiet_listener final : rc::detail::TestListener {
     void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
 };
 
+/// `type` (a demangled C++ type) in at most `width` characters: template
+/// arguments are folded from the innermost outwards (`pipeline<map_stage<...>, ...>`)
+/// until it fits, and what still does not fit is cut.
+inline std::string short_type(const std::string& type, std::size_t width) {
+    if (width == 0 || type.size() <= width) return type;
+    int deepest = 0, depth = 0;
+    for (char c : type) {
+        if (c == '<') deepest = std::max(deepest, ++depth);
+        else if (c == '>' && depth > 0) --depth;
+    }
+    std::string out = type;
+    for (int keep = deepest - 1; keep >= 0 && out.size() > width; --keep) {
+        // Everything nested deeper than `keep` becomes "...".
+        std::string folded;
+        depth = 0;
+        for (char c : type) {
+            const bool open = c == '<', close = c == '>';
+            if (close && depth > 0) --depth;
+            if (depth <= keep) folded += c;
+            if (open) {
+                if (depth == keep) folded += "...";
+                ++depth;
+            }
+        }
+        out = folded;
+    }
+    if (out.size() > width) out = out.substr(0, width > 3 ? width - 3 : 0) + "...";
+    return out;
+}
+
+/// `text` with every line at most `width` characters long: a longer line is
+/// wrapped at the last ", " (else the last space) that fits, continuation lines
+/// indented four more than the line, onto at most `report_max_wraps` lines, then cut.
+inline std::string fit_lines(const std::string& text, std::size_t width) {
+    if (width < 40) return text;
+    std::string out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find('\n', start);
+        const bool last = end == std::string::npos;
+        std::string line = text.substr(start, last ? std::string::npos : end - start);
+        const std::string indent(std::min(line.find_first_not_of(' ') == std::string::npos ? 0 : line.find_first_not_of(' '),
+                                          width / 4) + 4,
+                                 ' ');
+        std::size_t wraps = 0;
+        while (line.size() > width) {
+            if (wraps == report_max_wraps) {
+                const std::size_t keep = width - 30;
+                line = line.substr(0, keep) + " ... [" + std::to_string(line.size() - keep) + " more characters]";
+                break;
+            }
+            std::size_t cut = line.rfind(", ", width - 2);
+            if (cut != std::string::npos && cut > indent.size()) cut += 2;
+            else {
+                cut = line.rfind(' ', width - 1);
+                if (cut == std::string::npos || cut <= indent.size()) cut = width;
+                else ++cut;
+            }
+            out += line.substr(0, cut);
+            while (!out.empty() && out.back() == ' ') out.pop_back();
+            out += '\n';
+            line = indent + line.substr(cut);
+            ++wraps;
+        }
+        out += line;
+        if (last) break;
+        out += '\n';
+        start = end + 1;
+    }
+    return out;
+}
+
 } // namespace detail
 
-/// Runs `testable` (a callable using `*gen` and `RC_ASSERT`, as in `rc::check`)
-/// as one RapidCheck property named `name`.
+/// Runs `testable` as one RapidCheck property named `name` and returns its
+/// outcome, never throwing and printing nothing (assert on the outcome, or add
+/// it to a `check_result`).
+///
+/// `testable` is what `rc::check` takes: a callable that draws values with
+/// `*gen` (or takes them as parameters, generated by `rc::gen::arbitrary`)
+/// and checks them with `RC_ASSERT`, `RC_FAIL`, `RC_PRE` (a precondition:
+/// the case is discarded) or by throwing (a thrown exception fails the case).
+/// `options` gives the number of cases, the seed and the largest size (see
+/// `check_options`; `RC_PARAMS` and `RILL_PROPERTY_CASES` are read too). On
+/// failure RapidCheck shrinks the case to a smallest one it can find, and the
+/// report says: `property 'NAME' FAILED (seed S, N cases; replay with
+/// RC_PARAMS="seed=S")`, then RapidCheck's account (`Falsifiable after K tests
+/// and M shrinks`, each generated value of the shrunk case under its type, the
+/// failed assertion or `RC_FAIL` message), every line at most
+/// `options.report_width` long. A property that gives up (too many cases
+/// discarded) fails too.
 template <class Testable>
 property_outcome check_property(std::string name, Testable&& testable, const check_options& options = {}) {
     const rc::detail::TestParams params = detail::test_params(options);
@@ -135,9 +236,17 @@ property_outcome check_property(std::string name, Testable&& testable, const che
     std::ostringstream os;
     os << "property '" << out.name << "' FAILED (seed " << params.seed << ", " << params.maxSuccess
        << " cases; replay with RC_PARAMS=\"seed=" << params.seed << "\")\n";
-    rc::detail::printResultMessage(result, os);
+    if (result.template is<rc::detail::FailureResult>()) {
+        // The generated values are listed under their C++ types: a pipeline's
+        // type can run to thousands of characters.
+        rc::detail::FailureResult failure = result.template get<rc::detail::FailureResult>();
+        for (auto& [type, value] : failure.counterExample) type = detail::short_type(type, options.report_width);
+        rc::detail::printResultMessage(failure, os);
+    } else {
+        rc::detail::printResultMessage(result, os);
+    }
     os << "\n";
-    out.report = os.str();
+    out.report = detail::fit_lines(os.str(), options.report_width);
     return out;
 }
 

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -191,31 +192,69 @@ struct stream_shape {
         return {};
     }
 
-    /// Prints the shape, e.g. `concat(from[Ok(1)], (bound from[Err(E: m)] x -> [x, x]))`.
-    friend std::ostream& operator<<(std::ostream& os, const stream_shape& s) {
-        auto leaf = [&](const char* name) {
-            os << name;
-            rc::show(s.items, os);
+    /// Items of a leaf that its printed form shows; the rest are counted.
+    static constexpr std::size_t shown_leaf_items = 8;
+
+    /// Prints the shape on one line, e.g. `concat(from[Ok(1)], (from[Err(E: m)] | and_then(x -> [x, x])))`;
+    /// a leaf shows at most `shown_leaf_items` items.
+    friend std::ostream& operator<<(std::ostream& os, const stream_shape& s) { return s.print(os, -1); }
+
+    /// Prints the shape with each part of a composite too long for one line of
+    /// `width` characters on a line of its own, indented by `indent` (what a counterexample shows).
+    std::ostream& print_indented(std::ostream& os, int indent = 0, std::size_t width = 100) const {
+        std::ostringstream one;
+        print(one, -1);
+        if (one.str().size() + static_cast<std::size_t>(indent) <= width || parts.empty()) return os << one.str();
+        return print(os, indent, width);
+    }
+
+private:
+    // One line (indent < 0), or the parts on lines of their own at `indent + 4`.
+    std::ostream& print(std::ostream& os, int indent, std::size_t width = 100) const {
+        auto leaf_items = [&] {
+            os << "[";
+            for (std::size_t i = 0; i < items.size() && i < shown_leaf_items; ++i) {
+                if (i) os << ", ";
+                rc::show(items[i], os);
+            }
+            if (items.size() > shown_leaf_items) os << ", ... " << (items.size() - shown_leaf_items) << " more";
+            os << "]";
         };
-        switch (s.k) {
+        const char* sep = indent < 0 ? ", " : ","; // a part on a line of its own follows
+        auto part = [&](std::size_t i, int extra) -> std::ostream& {
+            if (indent < 0) return os << parts.at(i);
+            os << "\n" << std::string(static_cast<std::size_t>(indent + extra), ' ');
+            return parts.at(i).print_indented(os, indent + extra, width);
+        };
+        switch (k) {
         case kind::empty: return os << "empty";
-        case kind::single: return leaf("single"), os;
-        case kind::from: return leaf("from"), os;
-        case kind::generated: return leaf("generate"), os;
+        case kind::single: return os << "single", leaf_items(), os;
+        case kind::from: return os << "from", leaf_items(), os;
+        case kind::generated: return os << "generate", leaf_items(), os;
         case kind::long_cycle:
-            os << "long(" << s.length << " items cycling ";
-            rc::show(s.items, os);
+            os << "long(" << length << " items cycling ";
+            leaf_items();
             return os << ")";
         case kind::concat_left:
-            return os << "concat(concat(" << s.parts.at(0) << ", " << s.parts.at(1) << "), " << s.parts.at(2) << ")";
+            os << "concat(concat(";
+            part(0, 8) << sep;
+            part(1, 8) << ")" << sep;
+            return part(2, 4) << ")";
         case kind::concat_right:
-            return os << "concat(" << s.parts.at(0) << ", concat(" << s.parts.at(1) << ", " << s.parts.at(2) << "))";
-        case kind::bound: return os << "(" << s.parts.at(0) << " | and_then(" << s.nest << "))";
+            os << "concat(";
+            part(0, 4) << sep << "concat(";
+            part(1, 8) << sep;
+            return part(2, 8) << "))";
+        case kind::bound:
+            os << "(";
+            part(0, 4);
+            if (indent >= 0) os << "\n" << std::string(static_cast<std::size_t>(indent + 4), ' ');
+            else os << " ";
+            return os << "| and_then(" << nest << "))";
         }
         return os;
     }
 
-private:
     std::vector<result<T>> cycled() const {
         std::vector<result<T>> out;
         if (items.empty()) return out;
@@ -228,7 +267,8 @@ private:
 /// Prints a shape and the items it stands for in a counterexample.
 template <class T>
 void showValue(const stream_shape<T>& s, std::ostream& os) {
-    os << s << "\n    = " << show_items(s.expected(), 30);
+    s.print_indented(os);
+    os << "\n    = " << show_items(s.expected(), 30);
 }
 
 namespace detail {

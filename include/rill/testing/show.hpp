@@ -35,15 +35,54 @@ void showValue(const result<T>& r, std::ostream& os) {
     }
 }
 
-/// Prints a replayable stream in a counterexample as the items of one run.
+/// Items of a stream that a counterexample shows; the rest are counted.
+inline constexpr std::size_t shown_stream_items = 20;
+
+/// Prints a replayable stream in a counterexample as the items of one run, at
+/// most `shown_stream_items` of them: `stream[Ok(1), Err(E: m), ... 98 more] (100 items)`.
 template <class S>
     requires replayable_stream<S>
 void showValue(const S& s, std::ostream& os) {
-    os << "stream";
-    rc::show(rill::collect(s), os);
+    const auto items = rill::collect(s);
+    os << "stream[";
+    for (std::size_t i = 0; i < items.size() && i < shown_stream_items; ++i) {
+        if (i) os << ", ";
+        showValue(items[i], os);
+    }
+    if (items.size() > shown_stream_items)
+        os << ", ... " << (items.size() - shown_stream_items) << " more] (" << items.size() << " items)";
+    else os << "]";
 }
 
 } // namespace rill
+
+namespace rc {
+
+/// How a counterexample names the type of a rill stream: `rill stream of T`
+/// (the erased `rill::stream<T>` by its name), not the pipeline's type, which
+/// can run to thousands of characters.
+template <class S>
+    requires rill::any_stream<S>
+struct ShowType<S> {
+    /// Prints the short name.
+    static void showType(std::ostream& os) {
+        os << "rill stream of ";
+        rc::detail::showType<rill::value_t<S>>(os);
+    }
+};
+
+/// How a counterexample names `rill::result<T>`: by that name, not as `tl::expected<T, rill::err_info>`.
+template <class T>
+struct ShowType<tl::expected<T, rill::err_info>> {
+    /// Prints `rill::result<T>`.
+    static void showType(std::ostream& os) {
+        os << "rill::result<";
+        rc::detail::showType<T>(os);
+        os << ">";
+    }
+};
+
+} // namespace rc
 
 namespace rill::testing {
 
