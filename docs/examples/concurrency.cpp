@@ -1,4 +1,4 @@
-// Concurrency: docs/concurrency.md.
+// Concurrency: docs/08-concurrency.md.
 #include "print.hpp"
 
 #include <rill/rill.hpp>

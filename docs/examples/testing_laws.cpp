@@ -1,4 +1,4 @@
-// The laws of docs/laws.md, each on one concrete stream with Err items (the
+// The laws of docs/10-laws.md, each on one concrete stream with Err items (the
 // properties in properties/ check them over thousands of generated streams).
 #include <rill/rill.hpp>
 #include <rill/testing.hpp>

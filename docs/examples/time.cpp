@@ -1,4 +1,4 @@
-// The examples of docs/time.md: retry policies and their three scopes,
+// The examples of docs/09-time.md: retry policies and their three scopes,
 // throttling, error budgets, and testing them with a manual clock.
 #include "print.hpp"
 

@@ -3,7 +3,7 @@
 /// shapes, families of pure functions, law checkers and a resource-safety
 /// checker that users run against their own functions, pipelines and
 /// operators, from any test framework (each checker returns a `check_result`).
-/// Link `rill::testing` (rill::rill + RapidCheck). See docs/laws.md. It brings
+/// Link `rill::testing` (rill::rill + RapidCheck). See docs/10-laws.md. It brings
 /// the operators it checks; include <rill/rill.hpp> for the rest.
 ///
 ///     #include <rill/testing.hpp>

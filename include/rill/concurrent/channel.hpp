@@ -192,7 +192,7 @@ private:
 };
 
 /// A bounded, closable, many-producer many-consumer queue of `T`: a handle,
-/// copies share one queue. See docs/concurrency.md.
+/// copies share one queue. See docs/08-concurrency.md.
 template <class T>
 class channel {
     static_assert(std::is_move_constructible_v<T>, "rill::channel<T>: T must be move constructible.");

@@ -509,7 +509,7 @@ struct par_map_fn {
 
 } // namespace detail
 
-/// `map` by `opts.workers` workers at once: `s | rill::par_map(f, {.workers = 8})`; see docs/concurrency.md.
+/// `map` by `opts.workers` workers at once: `s | rill::par_map(f, {.workers = 8})`; see docs/08-concurrency.md.
 inline constexpr detail::par_map_fn<false> par_map{};
 
 /// `try_map` by `opts.workers` workers at once: `f` returns `result<U>`; an Err from `f` is an item.

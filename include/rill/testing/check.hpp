@@ -5,7 +5,7 @@
 /// checkers gather outcomes into a `check_result` that doctest, GoogleTest or
 /// Catch2 can assert on. Reports are kept short: long type names in a
 /// counterexample are abbreviated, and lines longer than
-/// `check_options::report_width` are wrapped, then cut. See docs/laws.md,
+/// `check_options::report_width` are wrapped, then cut. See docs/10-laws.md,
 /// "Your own properties".
 ///
 ///     auto r = rill::testing::check_monad_laws(gen_stream, gen_f, gen_g);

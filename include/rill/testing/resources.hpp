@@ -358,7 +358,7 @@ private:
 
 /// What `check_resource_safety` allows a pipeline beyond what a run in step
 /// with its consumer does, for operators that look ahead (`par_map`,
-/// `buffer`, `merge`). See docs/laws.md, "Pipelines that look ahead".
+/// `buffer`, `merge`). See docs/10-laws.md, "Pipelines that look ahead".
 struct resource_options {
     /// false (the default): the pipeline runs in step with its consumer, and
     /// every injected exception must reach the consumer exactly once. true:
