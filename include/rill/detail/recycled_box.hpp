@@ -49,6 +49,11 @@ private:
     // first use on every access. The block is freed at thread exit by a
     // `reclaimer`, set up by the allocation that first fills the cache.
     static inline thread_local void* spare_ = nullptr;
+    // This thread has a reclaimer. A box can be released on another thread
+    // than the one that allocated it (par_map pulls upstream on a worker and
+    // releases it on the consumer's thread when the run stops): a thread without
+    // a reclaimer does not keep the block, or it would leak at thread exit.
+    static inline thread_local bool reclaims_ = false;
 
     struct reclaimer {
         ~reclaimer() {
@@ -66,10 +71,11 @@ private:
     [[gnu::noinline]] static void* allocate() {
         thread_local reclaimer r; // registered once per thread, on its first allocation
         (void)r;
+        reclaims_ = true;
         return ::operator new(sizeof(R), align);
     }
     static void give(void* b) noexcept {
-        if (spare_ == nullptr) [[likely]] spare_ = b;
+        if (spare_ == nullptr && reclaims_) [[likely]] spare_ = b;
         else ::operator delete(b, align);
     }
 
