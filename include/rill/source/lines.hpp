@@ -53,6 +53,48 @@ inline void drop_cr(std::string& line) noexcept {
     return e;
 }
 
+/// What a line cursor `D` gives, written once: `next()` and `drain()` over
+/// `D::read_line()`, which reads the next line into `line_` (true) or ends,
+/// leaving an Err in `error_` when the end is a failure.
+template <class D>
+class line_cursor {
+public:
+    /// The type of the items' values.
+    using value_type = std::string;
+
+    /// The next line, an Err for an input that cannot be opened or read, or `std::nullopt` at the end.
+    std::optional<result<std::string>> next() {
+        if (self().read_line()) [[likely]]
+            return ok<std::string>(line_);
+        if (error_) [[unlikely]]
+            return fail<std::string>(take_error());
+        return std::nullopt;
+    }
+
+    /// Pushes the rest of the run's lines into `sink`: the push protocol beside `next()`.
+    template <class K>
+    bool drain(K& sink) {
+        while (self().read_line()) {
+            if (!sink.ok(std::move(line_))) return false;
+        }
+        if (error_) [[unlikely]]
+            return sink.err(take_error());
+        return true;
+    }
+
+protected:
+    std::string line_{};              // the line read last, reused from line to line
+    std::optional<err_info> error_{}; // why the run ended, when it failed
+
+private:
+    D& self() noexcept { return static_cast<D&>(*this); }
+    err_info take_error() {
+        err_info e = std::move(*error_);
+        error_.reset();
+        return e;
+    }
+};
+
 } // namespace detail
 
 /// The stream of the lines of the file at a path, made by `rill::lines(path)`.
@@ -81,33 +123,14 @@ public:
     const std::string& path() const noexcept { return path_; }
 
     /// A run of the stream: `next()` gives its items; destroying it closes the file if it is open.
-    class cursor {
+    class cursor : public detail::line_cursor<cursor> {
+        friend class detail::line_cursor<cursor>; // calls read_line
+
     public:
-        /// The type of the items' values.
-        using value_type = std::string;
 
         /// Starts the run's state; called by `start`. Opens nothing yet.
         explicit cursor(std::string path) : path_(std::move(path)) {}
 
-        /// The next line, an Err for a file that cannot be opened or read, or `std::nullopt` at the end.
-        std::optional<result<std::string>> next() {
-            if (read_line()) [[likely]]
-                return detail::ok<std::string>(line_);
-            if (error_) [[unlikely]]
-                return detail::fail<std::string>(take_error());
-            return std::nullopt;
-        }
-
-        /// Pushes the rest of the run's lines into `sink`: the push protocol beside `next()`.
-        template <class K>
-        bool drain(K& sink) {
-            while (read_line()) {
-                if (!sink.ok(std::move(line_))) return false;
-            }
-            if (error_) [[unlikely]]
-                return sink.err(take_error());
-            return true;
-        }
 
     private:
         enum class phase : unsigned char { unopened, reading, done };
@@ -207,20 +230,12 @@ public:
             phase_ = phase::done;
         }
 
-        err_info take_error() {
-            err_info e = std::move(*error_);
-            error_.reset();
-            return e;
-        }
-
         std::string path_;
         std::unique_ptr<std::FILE, detail::file_closer> file_{};
         std::unique_ptr<char[]> block_{};
         std::size_t pos_ = 0;   // the next unread byte of the block
         std::size_t end_ = 0;   // the bytes in the block
         std::size_t index_ = 0; // the lines given so far: the next item's position
-        std::string line_{};
-        std::optional<err_info> error_{};
         phase phase_ = phase::unopened;
         bool eof_ = false;
     };
@@ -261,33 +276,14 @@ public:
     std::istream& stream() const noexcept { return *in_; }
 
     /// A run of the stream: `next()` gives its items.
-    class cursor {
+    class cursor : public detail::line_cursor<cursor> {
+        friend class detail::line_cursor<cursor>; // calls read_line
+
     public:
-        /// The type of the items' values.
-        using value_type = std::string;
 
         /// Starts the run's state; called by `start`. Reads nothing yet.
         explicit cursor(std::istream* in) noexcept : in_(in) {}
 
-        /// The next line, an Err for a failed stream, or `std::nullopt` at the end.
-        std::optional<result<std::string>> next() {
-            if (read_line()) [[likely]]
-                return detail::ok<std::string>(line_);
-            if (error_) [[unlikely]]
-                return detail::fail<std::string>(take_error());
-            return std::nullopt;
-        }
-
-        /// Pushes the rest of the run's lines into `sink`: the push protocol beside `next()`.
-        template <class K>
-        bool drain(K& sink) {
-            while (read_line()) {
-                if (!sink.ok(std::move(line_))) return false;
-            }
-            if (error_) [[unlikely]]
-                return sink.err(take_error());
-            return true;
-        }
 
     private:
         bool read_line() {
@@ -311,16 +307,8 @@ public:
             return false;
         }
 
-        err_info take_error() {
-            err_info e = std::move(*error_);
-            error_.reset();
-            return e;
-        }
-
         std::istream* in_;
-        std::string line_{};
         std::size_t index_ = 0;
-        std::optional<err_info> error_{};
         bool started_ = false;
         bool done_ = false;
     };
