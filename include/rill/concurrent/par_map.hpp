@@ -31,9 +31,10 @@ namespace rill {
 
 /// Options of `par_map` / `par_try_map`, for designated initialisers: `{.workers = 8, .ordered = false}`.
 struct par_options {
-    /// Calls of `f` at once, at most; must be at least 1. The run starts `workers - 1`
-    /// threads and the consumer's thread is the last worker while it waits for an item
-    /// (with a `timeout`, `workers` threads: the consumer watches the clock instead).
+    /// Calls of `f` at once, at most; must be at least 1. `workers = 1` (without a
+    /// `timeout`) is `map(f)` on the consumer's thread; otherwise the run starts `workers`
+    /// threads, and the consumer, while it waits for an item, calls `f` on items they
+    /// pulled for it (never more than `workers` calls at once in all).
     std::size_t workers = 4;
     /// Keep input order (true) or emit items as they complete (false).
     bool ordered = true;
@@ -94,9 +95,8 @@ struct par_map_stage : no_checks {
         template <class G>
         cursor(C up, G&& f, const par_options& o, const Clock& clock)
             : s_(std::make_unique<state>(std::move(up), std::forward<G>(f), o, clock)) {
-            // The consumer's thread is one of the workers (see `state::helps`),
-            // unless a timeout needs it free to watch the clock.
-            const std::size_t threads = s_->helps ? o.workers - 1 : o.workers;
+            // One worker and no timeout: the consumer's thread does it all (see `state::helps`).
+            const std::size_t threads = s_->helps && o.workers == 1 ? 0 : o.workers;
             s_->workers.reserve(threads);
             try {
                 for (std::size_t i = 0; i < threads; ++i)
@@ -149,8 +149,12 @@ struct par_map_stage : no_checks {
         // The run's shared state. A *job* is a call of f on a pulled item (and,
         // unless a pulled item is pending, the pull first); the worker threads
         // run jobs and so does the consumer while it waits in next() (as
-        // oneTBB's and OpenMP's calling thread does), so `workers` threads in
-        // all call f and none of them sleeps while there is work. One thread
+        // oneTBB's and OpenMP's calling thread does), at most `workers` at
+        // once. The consumer pulls only when no item is in flight (with one
+        // worker it does everything): a pull may block as long as upstream
+        // likes (an open channel), and an item another thread has finished
+        // must not wait for it, so with several workers the run has `workers`
+        // threads of its own that pull. One thread
         // pulls at a time; while others wait for an item it pulls on and leaves
         // the items *pending* for them, so that a busy pipeline does not queue
         // its threads on the pull. Waiting threads first yield a while (a sleep
@@ -190,6 +194,12 @@ struct par_map_stage : no_checks {
 
             bool can_pull() const { return !pulling && !upstream_done && pulled - delivered < slots.size(); }
             bool can_start() const { return busy < opts.workers && (!pending.empty() || can_pull()); }
+            // The consumer pulls only when no item is in flight: a pull may
+            // block for as long as upstream likes (an open channel), and an
+            // item finished meanwhile by another thread must not wait for it.
+            bool consumer_can_start() const {
+                return busy < opts.workers && (!pending.empty() || (can_pull() && pulled == delivered));
+            }
             // Nothing is left for a worker thread to do in this run.
             bool drained() const { return upstream_done && pending.empty(); }
 
@@ -215,9 +225,10 @@ struct par_map_stage : no_checks {
                 wake_worker(); // room in the window
             }
 
-            // One job; `can_start()` holds. `lock` is released around the calls
-            // of upstream and f, and held again on return.
-            void run_job(std::unique_lock<std::mutex>& lock) {
+            // One job; `can_start()` holds (`consumer_can_start()` for the
+            // consumer, which pulls one item at most). `lock` is released
+            // around the calls of upstream and f, and held again on return.
+            void run_job(std::unique_lock<std::mutex>& lock, bool by_consumer) {
                 ++busy;
                 if (!pending.empty()) {
                     const std::size_t i = pending.front();
@@ -259,7 +270,7 @@ struct par_map_stage : no_checks {
                             end_of_upstream();
                             return;
                         }
-                        if (can_pull()) continue;
+                        if (!by_consumer && can_pull()) continue;
                         pulling = false;
                         --busy;
                         wake_idle();
@@ -267,7 +278,7 @@ struct par_map_stage : no_checks {
                     }
                     s.input.emplace(std::move(**r));
                     pulling = false;
-                    if (waiting > pending.size() && can_pull()) {
+                    if (!by_consumer && waiting > pending.size() && can_pull()) {
                         // Someone waits for an item: this one is theirs, and
                         // this thread pulls on.
                         s.st = slot_state::pending;
@@ -331,7 +342,7 @@ struct par_map_stage : no_checks {
             // A job may start: wakes one sleeper that would run it.
             void wake_idle() {
                 bump();
-                if (helps && consumer_sleeping) consumer_cv.notify_one();
+                if (helps && consumer_sleeping && consumer_can_start()) consumer_cv.notify_one();
                 else if (sleeping_workers > 0) worker_cv.notify_one();
             }
 
@@ -359,7 +370,7 @@ struct par_map_stage : no_checks {
                 for (;;) {
                     if (st.stop_requested() || drained()) return;
                     if (can_start()) {
-                        run_job(lock);
+                        run_job(lock, false);
                         continue;
                     }
                     auto ready = [&] { return st.stop_requested() || drained() || can_start(); };
@@ -378,8 +389,8 @@ struct par_map_stage : no_checks {
             // otherwise waits for a change (or until `deadline`). False if the
             // consumer's run was stopped (see rill/run_stop.hpp): the end for it.
             bool help_or_wait(std::unique_lock<std::mutex>& lock, std::optional<time_point> deadline) {
-                if (helps && can_start()) {
-                    run_job(lock);
+                if (helps && consumer_can_start()) {
+                    run_job(lock, true);
                     return true;
                 }
                 const std::size_t seen = epoch.load(std::memory_order_relaxed);
