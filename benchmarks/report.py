@@ -428,9 +428,10 @@ the numbers are filled in by each run.
 * **Per thread handoff** (`buffer`, `channel`, `par_map`): {handoff}. A sleep
   and a wake-up cost tens of microseconds on a virtual machine, so the concurrent
   operators yield before they sleep and notify only a thread that sleeps;
-  `par_map`'s consumer is one of its workers (it pulls and calls `f` while it
-  waits), so with no more workers than cores an item costs a few uncontended
-  locks. More workers than cores is for an `f` that blocks (I/O): with a
+  `par_map`'s consumer helps its workers (it calls `f` on items they pulled
+  for it while it waits, and pulls only when nothing is in flight, so that a
+  finished item never waits behind a blocking pull), so with no more workers
+  than cores an item costs a few uncontended locks. More workers than cores is for an `f` that blocks (I/O): with a
   CPU-bound `f` the extra threads only take turns (oneTBB, the peer, never
   runs more threads than cores).
 """

@@ -117,6 +117,37 @@ TEST_CASE("an early stop over an open channel ends the run: merge, par_map, time
     CHECK(settled_thread_count(baseline) == baseline);
 }
 
+TEST_CASE("par_map over a channel fed by its own output: a finished item never waits behind a blocking pull") {
+    // The consumer sends item k + 1 only once it has item k: if a thread of
+    // the run (the consumer's own, helping) sat in the channel's receive while
+    // item k was finished, nothing would ever arrive.
+    for (const std::size_t w : {2, 4}) {
+        for (const bool ordered : {true, false}) {
+            CAPTURE(w);
+            CAPTURE(ordered);
+            for (int round = 0; round < 20; ++round) {
+                rill::channel<int> ch(4);
+                REQUIRE(ch.try_send(0));
+                auto got = within_a_minute("par_map fed by its own output", [&] {
+                    std::vector<int> out;
+                    auto slow = [](int x) {
+                        std::this_thread::sleep_for(1ms); // another thread finds nothing to do but pull
+                        return x * 10;
+                    };
+                    for (auto&& r : ch.stream() | rill::par_map(slow, {.workers = w, .ordered = ordered})) {
+                        out.push_back(r.value());
+                        if (out.size() < 10) REQUIRE(ch.send(int(out.size())));
+                        else ch.close();
+                    }
+                    return out;
+                });
+                REQUIRE(got.size() == 10);
+                for (int i = 0; i < 10; ++i) CHECK(got[std::size_t(i)] == i * 10);
+            }
+        }
+    }
+}
+
 TEST_CASE("a send blocked on a full channel inside a run's thread returns false when the run stops") {
     rill::channel<int> ch(1); // nobody receives: the second send blocks
     std::atomic<int> refused{0};
