@@ -11,8 +11,6 @@
 // Entries: {"n": i} is processed (its ID logged); {"bad": i} gives Err PARSE
 // (dead-lettered); {"poison": i} throws (the session ends and starts again).
 #include <rill/redis.hpp>
-#include <rill/sink/for_each.hpp>
-#include <rill/stage/tap.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -54,7 +52,7 @@ int main(int argc, char** argv) {
     if (log < 0) return 2;
 
     rill::redis::consume_stats st;
-    long items = 0; // Ok items handed on, over all sessions
+    long items = 0; // items handed on (Ok and Err), over all sessions
     long restarts = 0;
     for (;;) {
         bool again = false;
@@ -67,21 +65,22 @@ int main(int argc, char** argv) {
                                if (work.count() > 0) std::this_thread::sleep_for(work);
                                return e.id;
                            },
-                           {.workers = static_cast<std::size_t>(num("workers", 1)), .stats = &st}) |
-                       rill::tap([&](const std::string& id) {
-                           ++items;
-                           // the first item of the batch after batch N: batch N is acknowledged, this one unprocessed
-                           if (mode == "kill_between" && items == at + 1) ::raise(SIGKILL);
-                           const std::string line = id + "\n";
-                           if (::write(log, line.data(), line.size()) != static_cast<ssize_t>(line.size())) std::abort();
-                           // the last item of batch N: processed and logged, not acknowledged
-                           if (mode == "kill_before_ack" && items == at) ::raise(SIGKILL);
-                           if (mode == "stop_mid_batch" && items == at + static_cast<long>(cfg.count) / 2) ::raise(SIGSTOP);
-                       });
-            rill::for_each(run, [](std::string&&) {}, [&](rill::err_info&& e) {
-                // Err items of f were dead-lettered; a redis.* Err ends the session: start another.
-                if (e.code.rfind("redis.", 0) == 0 && e.code != "redis.max_deliveries") again = true;
-            });
+                           {.workers = static_cast<std::size_t>(num("workers", 1)), .stats = &st})
+                           .open();
+            while (auto r = run.next()) {
+                ++items;
+                // the first item of the batch after batch N: batch N is acknowledged, this one unprocessed
+                if (mode == "kill_between" && items == at + 1) ::raise(SIGKILL);
+                if (r->has_value()) {
+                    const std::string line = **r + "\n";
+                    if (::write(log, line.data(), line.size()) != static_cast<ssize_t>(line.size())) std::abort();
+                } else if (r->error().code.rfind("redis.", 0) == 0 && r->error().code != "redis.max_deliveries") {
+                    again = true; // the connection or the server failed for good: start another session
+                }
+                // the last item of batch N: processed and logged, not acknowledged
+                if (mode == "kill_before_ack" && items == at) ::raise(SIGKILL);
+                if (mode == "stop_mid_batch" && items == at + static_cast<long>(cfg.count) / 2) ::raise(SIGSTOP);
+            }
         } catch (const std::exception&) {
             again = true; // the poison entry: its batch stays pending, a new session reads it again
         }
