@@ -59,7 +59,7 @@ int main() {
     std::cout << "batches acknowledged: " << stats.batches << ", dead letters: " << stats.dead_lettered << '\n';
     // [/snippet:consume]
 
-    std::cout << "== dead letters ==\n";
+    std::cout << "== dead_letters ==\n";
     // [snippet:dead_letters]
     for (const auto& r : redis::range(where, "orders:dlq")) {
         const redis::entry& e = *r;
@@ -68,7 +68,7 @@ int main() {
     }
     // [/snippet:dead_letters]
 
-    std::cout << "== early stop ==\n";
+    std::cout << "== early_stop ==\n";
     {
         redis::connection c(where);
         for (int i = 5; i <= 7; ++i) c.command({"XADD", "orders", "2-" + std::to_string(i), "id", std::to_string(i), "cents", "100"});
@@ -82,7 +82,7 @@ int main() {
                    [](const std::string& s) { std::cout << s << '\n'; });
     // [/snippet:early_stop]
 
-    std::cout << "== xadd and forward ==\n";
+    std::cout << "== forward ==\n";
     // [snippet:forward]
     // A producer: the Ok values of any rill stream, appended with pipelining.
     auto to_fields = [](const order& o) {
