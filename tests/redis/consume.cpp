@@ -1,6 +1,7 @@
 // rill::redis::consume against a real redis-server: acknowledgement only of
 // completed batches, dead letters in position with provenance, early stops and
 // exceptions leaving the batch pending, the poison cap, workers, bad configs.
+#include <rill/concurrent/buffer.hpp>
 #include <rill/redis/consume.hpp>
 #include <rill/sink/collect.hpp>
 #include <rill/sink/count.hpp>
@@ -241,4 +242,17 @@ TEST_CASE("a server that cannot be reached ends the run with one Err redis.io on
     REQUIRE(items.size() == 1);
     REQUIRE_FALSE(items[0].has_value());
     CHECK(items[0].error().code == "redis.io");
+}
+
+TEST_CASE("a look-ahead stage after consume acknowledges entries before they are processed (the documented pitfall)") {
+    redis_server srv;
+    auto c = srv.connect();
+    produce(c, "orders", 30);
+    auto cur = (redis::consume(group_of(srv), parse) | rill::buffer(25)).open();
+    REQUIRE(cur.next()); // one item processed downstream
+    // buffer's thread pulls up to 25 items ahead: past the ends of batches 1 and 2, which are acknowledged
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (pending(c, "orders", "g") > 10 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(pending(c, "orders", "g") <= 10); // 20 entries acknowledged, 1 processed: a crash now would lose 19
 }

@@ -56,7 +56,9 @@ struct group_config {
     /// before (after a crash or an exception) come one per batch, so that a
     /// poison entry counts deliveries against itself alone.
     std::size_t count = 100;
-    std::chrono::milliseconds block{1000};          ///< XREADGROUP BLOCK: how long one read waits for new entries
+    /// XREADGROUP BLOCK: how long one read waits for new entries (0: it does not
+    /// wait). Also how late a run stopped from outside (`rill::stop_on`) notices.
+    std::chrono::milliseconds block{1000};
     /// XAUTOCLAIM min-idle-time: a pending entry of another consumer idle this
     /// long is taken over. Longer than the slowest batch, or live consumers are robbed.
     std::chrono::milliseconds claim_timeout{30000};
