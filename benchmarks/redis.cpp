@@ -13,11 +13,8 @@
 #include <rill/redis.hpp>
 #include <rill/sink/for_each.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
+#include "redis/server.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,68 +22,18 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
-
-extern char** environ;
 
 namespace {
 
 namespace redis = rill::redis;
 
-// --- the server -------------------------------------------------------------------
+// --- the server: the tests' fixture (tests/redis/server.hpp) ---------------------------
 
-class server {
-public:
-    server() {
-        char tmpl[] = "/tmp/rill-bench-redis-XXXXXX";
-        if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp");
-        dir_ = tmpl;
-        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        ::close(fd);
-        port_ = ntohs(a.sin_port);
-        std::vector<std::string> args{RILL_REDIS_SERVER, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save",
-                                      "", "--appendonly", "no", "--dir", dir_, "--logfile", dir_ + "/redis.log"};
-        std::vector<char*> argv;
-        for (auto& s : args) argv.push_back(s.data());
-        argv.push_back(nullptr);
-        if (::posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn");
-        for (int i = 0; i < 500; ++i) {
-            try {
-                redis::connection c(endpoint());
-                c.command({"PING"});
-                return;
-            } catch (const redis::connection_error&) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            }
-        }
-        throw std::runtime_error("redis-server did not start");
-    }
-    ~server() {
-        ::kill(pid_, SIGTERM);
-        ::waitpid(pid_, nullptr, 0);
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    redis::endpoint endpoint() const { return {.host = "127.0.0.1", .port = port_}; }
-
-private:
-    std::string dir_;
-    int port_ = 0;
-    pid_t pid_ = -1;
-};
-
-server& the_server() {
-    static server s;
+rill_redis_test::redis_server& the_server() {
+    static rill_redis_test::redis_server s;
     return s;
 }
 
@@ -98,11 +45,7 @@ constexpr std::chrono::milliseconds block{20};
 void preload(long n) {
     redis::connection c(the_server().endpoint());
     c.command({"DEL", stream, "bench:dlq"});
-    for (long i = 0; i < n; ++i) {
-        c.append({"XADD", stream, "*", i % 50 == 49 ? "bad" : "n", std::to_string(i)});
-        if (i % 1000 == 999 || i == n - 1)
-            for (long k = i - i % 1000; k <= i; ++k) c.get_reply();
-    }
+    rill_redis_test::produce(c, stream, static_cast<int>(n), 50);
     c.command({"XGROUP", "CREATE", stream, group, "0"});
 }
 

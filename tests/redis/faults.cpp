@@ -134,6 +134,14 @@ outcome check_nothing_lost(rill::redis::connection& c, const std::vector<std::st
     return outcome{logged.size() - done.size(), dlq.size()};
 }
 
+/// Starts w1 (with `mode` at batch 3), w2 and w3, each working 100 µs per entry.
+pid_t start_three(workers& w, const std::string& mode) {
+    const pid_t first = w.start("w1", {"mode=" + mode, "at_batch=3", "work_us=100"});
+    w.start("w2", {"work_us=100"});
+    w.start("w3", {"work_us=100"});
+    return first;
+}
+
 /// Entries 0..n-1, every 50th bad; returns the IDs and the bad ones.
 std::pair<std::vector<std::string>, std::set<std::string>> jobs(rill::redis::connection& c, int n, int poison = -1) {
     auto ids = produce(c, "jobs", n, 50, poison);
@@ -145,37 +153,42 @@ std::pair<std::vector<std::string>, std::set<std::string>> jobs(rill::redis::con
 
 } // namespace
 
-TEST_CASE("a consumer killed with SIGKILL between batches loses nothing and causes no duplicate") {
+namespace {
+
+/// 3000 jobs, three workers, w1 killing itself with SIGKILL at `mode`; checks
+/// that nothing was lost; returns the counts and the survivors' claims and redeliveries.
+struct kill_outcome {
+    outcome counts;
+    std::size_t bad = 0;
+    long claimed = 0, redelivered = 0;
+};
+kill_outcome one_killed(const std::string& mode) {
     redis_server srv;
     auto c = srv.connect();
     auto [ids, bad] = jobs(c, 3000);
     workers w(srv);
-    w.start("w1", {"mode=kill_between", "at_batch=3", "work_us=100"});
-    w.start("w2", {"work_us=100"});
-    w.start("w3", {"work_us=100"});
+    start_three(w, mode);
     CHECK(w.wait_all() == 1);
-    auto r = check_nothing_lost(c, ids, bad, w);
-    CHECK(r.duplicates == 0);
-    CHECK(r.dead_letters == bad.size());
-    CHECK(w.stat("claimed") >= 1); // w1's unprocessed batch was taken over
+    return kill_outcome{check_nothing_lost(c, ids, bad, w), bad.size(), w.stat("claimed"), w.stat("redelivered")};
+}
+
+} // namespace
+
+TEST_CASE("a consumer killed with SIGKILL between batches loses nothing and causes no duplicate") {
+    auto r = one_killed("kill_between");
+    CHECK(r.counts.duplicates == 0);
+    CHECK(r.counts.dead_letters == r.bad);
+    CHECK(r.claimed >= 1); // w1's unprocessed batch was taken over
 }
 
 TEST_CASE("a consumer killed with SIGKILL after processing a batch, before its ack, causes at most one batch of duplicates") {
-    redis_server srv;
-    auto c = srv.connect();
-    auto [ids, bad] = jobs(c, 3000);
-    workers w(srv);
-    w.start("w1", {"mode=kill_before_ack", "at_batch=3", "work_us=100"});
-    w.start("w2", {"work_us=100"});
-    w.start("w3", {"work_us=100"});
-    CHECK(w.wait_all() == 1);
-    auto r = check_nothing_lost(c, ids, bad, w);
-    CHECK(r.duplicates > 0);
-    CHECK(r.duplicates <= static_cast<std::size_t>(batch));
+    auto r = one_killed("kill_before_ack");
+    CHECK(r.counts.duplicates > 0);
+    CHECK(r.counts.duplicates <= static_cast<std::size_t>(batch));
     // the dead letters of the killed batch were never written (one MULTI/EXEC with the ack): exactly one per bad entry
-    CHECK(r.dead_letters == bad.size());
-    CHECK(w.stat("claimed") >= 1);
-    CHECK(w.stat("redelivered") >= 1);
+    CHECK(r.counts.dead_letters == r.bad);
+    CHECK(r.claimed >= 1);
+    CHECK(r.redelivered >= 1);
 }
 
 TEST_CASE("a consumer frozen with SIGSTOP past the claim timeout has its batch claimed; its late ack duplicates, never loses") {
@@ -183,9 +196,7 @@ TEST_CASE("a consumer frozen with SIGSTOP past the claim timeout has its batch c
     auto c = srv.connect();
     auto [ids, bad] = jobs(c, 3000);
     workers w(srv);
-    const pid_t frozen = w.start("w1", {"mode=stop_mid_batch", "at_batch=3", "work_us=100"});
-    w.start("w2", {"work_us=100"});
-    w.start("w3", {"work_us=100"});
+    const pid_t frozen = start_three(w, "stop_mid_batch");
     int st = 0;
     REQUIRE(::waitpid(frozen, &st, WUNTRACED) == frozen);
     REQUIRE(WIFSTOPPED(st));
