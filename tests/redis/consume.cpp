@@ -256,3 +256,43 @@ TEST_CASE("a look-ahead stage after consume acknowledges entries before they are
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     CHECK(pending(c, "orders", "g") <= 10); // 20 entries acknowledged, 1 processed: a crash now would lose 19
 }
+
+TEST_CASE("pending entries trimmed from the stream are acknowledged and counted, not processed") {
+    redis_server srv;
+    auto c = srv.connect();
+    produce(c, "orders", 20);
+    CHECK(rill::collect(redis::consume(group_of(srv), parse) | rill::take(3)).size() == 3); // batch 1 left pending
+    c.command({"XTRIM", "orders", "MAXLEN", "15"});                                        // entries 0..4 are gone
+    redis::consume_stats st;
+    auto items = rill::collect(redis::consume(group_of(srv), parse, {.stats = &st}));
+    REQUIRE(items.size() == 15);
+    CHECK(*items.front() == 5);
+    CHECK(st.deleted == 5);
+    CHECK(pending(c, "orders", "g") == 0);
+}
+
+TEST_CASE("a server paused past the socket timeout is reconnected to, and the run goes on") {
+    redis_server srv;
+    auto c = srv.connect();
+    produce(c, "orders", 100);
+    auto cfg = group_of(srv);
+    cfg.server.timeout = std::chrono::milliseconds(200);
+    cfg.reconnect = {.max_attempts = 20, .backoff = rill::backoff::constant(std::chrono::milliseconds(100))};
+    std::thread resume;
+    redis::consume_stats st;
+    auto items = rill::collect(redis::consume(cfg, [&](const redis::entry& e) {
+        if (e.at("n") == "35") { // pause the server for 1 s in the middle of batch 4
+            ::kill(srv.pid(), SIGSTOP);
+            resume = std::thread([&] {
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+                ::kill(srv.pid(), SIGCONT);
+            });
+        }
+        return parse(e);
+    }, {.stats = &st}));
+    resume.join();
+    REQUIRE(items.size() == 100);
+    for (int i = 0; i < 100; ++i) CHECK(*items[i] == i);
+    CHECK(st.reconnects >= 1);
+    CHECK(pending(c, "orders", "g") == 0);
+}
