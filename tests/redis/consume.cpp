@@ -230,13 +230,16 @@ TEST_CASE("a bad configuration throws std::invalid_argument naming the field") {
                          "rill::redis::consume: group_config.max_deliveries must be at least 1", std::invalid_argument);
     CHECK_THROWS_WITH_AS(redis::consume(with([](auto& k) { k.server.port = 0; }), parse),
                          "rill::redis::consume: endpoint.port must be in 1..65535", std::invalid_argument);
+    CHECK_THROWS_WITH_AS(redis::consume(with([](auto& k) { k.block = std::chrono::seconds(5); }), parse),
+                         "rill::redis::consume: group_config.block must be shorter than endpoint.timeout",
+                         std::invalid_argument);
     CHECK_THROWS_WITH_AS(redis::consume(cfg, parse, {.workers = 0}),
                          "rill::redis::consume: consume_options.workers must be at least 1", std::invalid_argument);
 }
 
 TEST_CASE("a server that cannot be reached ends the run with one Err redis.io once the policy gives up") {
     auto cfg = redis::group_config{.server = {.port = free_port(), .timeout = std::chrono::milliseconds(200)},
-                                   .stream = "s", .group = "g", .consumer = "c",
+                                   .stream = "s", .group = "g", .consumer = "c", .block = std::chrono::milliseconds(50),
                                    .reconnect = {.max_attempts = 2, .backoff = rill::backoff::constant(std::chrono::milliseconds(10))}};
     auto items = rill::collect(redis::consume(cfg, parse));
     REQUIRE(items.size() == 1);

@@ -87,6 +87,8 @@ struct group_config {
         if (consumer.empty()) bad("group_config.consumer must not be empty");
         if (count == 0) bad("group_config.count must be at least 1");
         if (block < std::chrono::milliseconds::zero()) bad("group_config.block must not be negative");
+        // a blocking read longer than the socket timeout would time out and reconnect forever
+        if (block >= server.timeout) bad("group_config.block must be shorter than endpoint.timeout");
         if (claim_timeout <= std::chrono::milliseconds::zero()) bad("group_config.claim_timeout must be positive");
         if (claim_every < std::chrono::milliseconds::zero()) bad("group_config.claim_every must not be negative");
         if (max_deliveries == 0) bad("group_config.max_deliveries must be at least 1");
