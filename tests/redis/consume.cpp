@@ -5,6 +5,7 @@
 #include <rill/redis/consume.hpp>
 #include <rill/sink/collect.hpp>
 #include <rill/sink/count.hpp>
+#include <rill/stage/stop_on.hpp>
 #include <rill/stage/take.hpp>
 #include <rill/stage/tap.hpp>
 
@@ -14,6 +15,7 @@
 
 #include <mutex>
 #include <set>
+#include <stop_token>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -298,4 +300,26 @@ TEST_CASE("a server paused past the socket timeout is reconnected to, and the ru
     for (int i = 0; i < 100; ++i) CHECK(*items[i] == i);
     CHECK(st.reconnects >= 1);
     CHECK(pending(c, "orders", "g") == 0);
+}
+
+TEST_CASE("an endless consumer stops within a read's block time when its run is stopped with stop_on") {
+    redis_server srv;
+    auto c = srv.connect();
+    produce(c, "orders", 25);
+    auto cfg = group_of(srv);
+    cfg.stop_when_drained = false; // a service: it would wait for new entries forever
+    std::stop_source stop;
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        stop.request_stop();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    auto items = rill::collect(redis::consume(cfg, parse) | rill::stop_on(stop.get_token()));
+    const auto took = std::chrono::steady_clock::now() - start;
+    stopper.join();
+    REQUIRE(items.size() == 26); // the 25 entries, then stop_on's Err "stopped"
+    for (int i = 0; i < 25; ++i) CHECK(*items[i] == i);
+    CHECK(items.back().error().code == "stopped");
+    CHECK(took < std::chrono::seconds(5));
+    CHECK(pending(c, "orders", "g") == 0); // every batch was completed before the stop
 }
