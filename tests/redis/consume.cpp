@@ -3,6 +3,7 @@
 // exceptions leaving the batch pending, the poison cap, workers, bad configs.
 #include <rill/concurrent/buffer.hpp>
 #include <rill/redis/consume.hpp>
+#include <rill/redis/range.hpp>
 #include <rill/sink/collect.hpp>
 #include <rill/sink/count.hpp>
 #include <rill/stage/stop_on.hpp>
@@ -322,4 +323,27 @@ TEST_CASE("an endless consumer stops within a read's block time when its run is 
     CHECK(items.back().error().code == "stopped");
     CHECK(took < std::chrono::seconds(5));
     CHECK(pending(c, "orders", "g") == 0); // every batch was completed before the stop
+}
+
+TEST_CASE("a dead-letter key that is not a stream ends the run with Err redis.server before anything is acknowledged") {
+    redis_server srv;
+    auto c = srv.connect();
+    produce(c, "orders", 10, 3);
+    c.command({"SET", "orders:dlq", "not a stream"});
+    auto items = rill::collect(redis::consume(group_of(srv), parse));
+    REQUIRE(items.size() == 1);
+    CHECK(items[0].error().code == "redis.server");
+    CHECK(items[0].error().message == "rill::redis: the key orders:dlq holds a string, not a stream");
+    CHECK(integer(c, {"XLEN", "orders"}) == 10);
+    CHECK(rill::collect(redis::range(srv.endpoint(), "orders")).size() == 10);
+}
+
+TEST_CASE("a stream key of another type ends the run with Err redis.server") {
+    redis_server srv;
+    auto c = srv.connect();
+    c.command({"SET", "orders", "not a stream"});
+    auto items = rill::collect(redis::consume(group_of(srv), parse));
+    REQUIRE(items.size() == 1);
+    CHECK(items[0].error().code == "redis.server");
+    CHECK(items[0].error().trace.at(0).op == "redis.consume");
 }

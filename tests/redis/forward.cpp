@@ -63,3 +63,14 @@ TEST_CASE("forward needs its output on the server of its group") {
     CHECK_THROWS_AS(redis::forward(in, doubled, {.server = {.port = 7000}, .stream = "out"}, as_fields), std::invalid_argument);
     CHECK_THROWS_AS(redis::forward(in, doubled, {.stream = "in"}, as_fields), std::invalid_argument);
 }
+
+TEST_CASE("forward refuses to start when its output key is not a stream: no batch is acknowledged without its outputs") {
+    redis_server srv;
+    auto c = srv.connect();
+    produce(c, "in", 10);
+    c.command({"SET", "out", "not a stream"});
+    auto items = rill::collect(redis::forward(input(srv), doubled, {.server = srv.endpoint(), .stream = "out"}, as_fields));
+    REQUIRE(items.size() == 1);
+    CHECK(items[0].error().code == "redis.server");
+    CHECK(items[0].error().message == "rill::redis: the key out holds a string, not a stream");
+}

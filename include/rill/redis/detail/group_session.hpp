@@ -60,7 +60,9 @@ class group_session {
     }
 
 public:
-    group_session(const group_config& cfg, consume_stats* stats) : cfg_(cfg), stats_(stats ? stats : &own_stats_) {}
+    /// A session of `cfg`; `output` is the stream `forward` writes to (empty for `consume`).
+    group_session(const group_config& cfg, consume_stats* stats, std::string output = {})
+        : cfg_(cfg), stats_(stats ? stats : &own_stats_), output_(std::move(output)) {}
 
     /// Reads the next batch into `out` (cleared first). False when the run
     /// should end: the group is drained (`stop_when_drained`) or the run is
@@ -96,7 +98,7 @@ public:
         std::vector<std::vector<std::string>> cmds;
         for (const auto& d : w.dead) {
             const entry& e = batch[d.index];
-            std::vector<std::string> c{"XADD", cfg_.dead_letter_stream(), "*",
+            std::vector<std::string> c{"XADD", dead_letter_, "*",
                                        "dlq:id", e.id,
                                        "dlq:stream", cfg_.stream,
                                        "dlq:group", cfg_.group,
@@ -172,10 +174,20 @@ public:
 private:
     using clock = std::chrono::steady_clock;
 
-    // After every (re)connection: the group exists, and this consumer's own
-    // pending entries are read again from the start (a restarted server, or a
-    // restarted worker, may hold entries it was given before).
+    // After every (re)connection: the group exists, the keys a batch writes
+    // are streams (or do not exist yet), and this consumer's own pending
+    // entries are read again from the start (a restarted server, or a
+    // restarted worker, may hold entries it was given before). A key of
+    // another type would fail its XADD inside the MULTI/EXEC, where Redis
+    // still runs the XACK: the batch would be acknowledged without its dead
+    // letters or outputs, so the session refuses to start instead.
     void setup(connection& c) {
+        for (const std::string* key : {&dead_letter_, &output_}) {
+            if (key->empty()) continue;
+            const std::string type = reply_text(c.command({"TYPE", *key}).get());
+            if (type != "stream" && type != "none")
+                throw server_error("rill::redis: the key " + *key + " holds a " + type + ", not a stream");
+        }
         if (cfg_.create_group) {
             try {
                 c.command({"XGROUP", "CREATE", cfg_.stream, cfg_.group, cfg_.group_start, "MKSTREAM"});
@@ -327,8 +339,10 @@ private:
     }
 
     group_config cfg_;
+    std::string dead_letter_ = cfg_.dead_letter_stream();
     consume_stats own_stats_{};
     consume_stats* stats_;
+    std::string output_;
     std::optional<connection> conn_{};
     bool ready_ = false;
     bool pel_phase_ = true;

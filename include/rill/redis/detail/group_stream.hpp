@@ -59,7 +59,7 @@ public:
 
         /// Starts the run's state (nothing is connected before the first pull).
         cursor(const group_config& cfg, const F& f, const Out& out, const consume_options& opts)
-            : f_(f), out_(out), opts_(opts), session_(std::make_unique<group_session>(cfg, opts.stats)),
+            : f_(f), out_(out), opts_(opts), session_(std::make_unique<group_session>(cfg, opts.stats, output_of(out))),
               max_deliveries_(cfg.max_deliveries) {}
         /// Moves the run to a new cursor.
         cursor(cursor&&) = default;
@@ -102,6 +102,11 @@ public:
 
     private:
         using slot = std::variant<std::monostate, result<value_type>, std::exception_ptr>;
+
+        static std::string output_of(const Out& out) {
+            if constexpr (std::is_same_v<Out, no_output>) return {};
+            else return out.out.stream;
+        }
 
         // The run ends with one Err; the batch held, if any, stays pending.
         std::optional<result<value_type>> end_with(const char* code, const char* message) {
