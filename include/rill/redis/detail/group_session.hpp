@@ -42,7 +42,8 @@ struct batch_writes {
 /// One consumer session of a group. Not thread-safe: one run owns it.
 ///
 /// Entries delivered before (this consumer's own pending entries, and those
-/// claimed from others) are read one at a time: reading an entry counts a
+/// claimed from others, claimed without counting a delivery) are read one at
+/// a time: reading an entry counts a
 /// delivery, so a batch of them would count a delivery against every entry
 /// behind a poison entry that made the last session fail, and the
 /// `max_deliveries` cap would dead-letter entries never given to `f`.
@@ -78,8 +79,7 @@ public:
                 continue;
             }
             if (claim_due()) {
-                claim(out);
-                if (!out.empty()) return true;
+                claim();
                 continue;
             }
             if (read_new(out)) return true;
@@ -225,30 +225,31 @@ private:
         return claim_cursor_ != "0-0" || claim_now_ || clock::now() - last_claim_ >= cfg_.claim_every;
     }
 
-    // One XAUTOCLAIM step; a round of steps ends when the cursor is back to 0-0.
-    void claim(std::vector<entry>& out) {
-        const bool round_start = claim_cursor_ == "0-0";
-        if (round_start) {
-            claim_cursor_ = "0-0";
-            round_found_ = false;
-        }
-        std::size_t deleted = 0;
+    // One XAUTOCLAIM step, JUSTID: up to `count` entries idle past
+    // claim_timeout become this consumer's without counting a delivery; they
+    // are then read from its own pending list, one at a time, which counts
+    // one each. A round of steps ends when the cursor is back to 0-0.
+    void claim() {
+        if (claim_cursor_ == "0-0") round_found_ = false;
+        std::size_t claimed = 0, deleted = 0;
         run([&](connection& c) {
-            out.clear();
             reply r = c.command({"XAUTOCLAIM", cfg_.stream, cfg_.group, cfg_.consumer,
-                                 std::to_string(cfg_.claim_timeout.count()), claim_cursor_, "COUNT", "1"});
-            if (r->type != REDIS_REPLY_ARRAY || r->elements < 2) throw server_error("rill::redis: unexpected XAUTOCLAIM reply");
+                                 std::to_string(cfg_.claim_timeout.count()), claim_cursor_, "COUNT",
+                                 std::to_string(cfg_.count), "JUSTID"});
+            if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 || r->element[1]->type != REDIS_REPLY_ARRAY)
+                throw server_error("rill::redis: unexpected XAUTOCLAIM reply");
             claim_cursor_ = reply_text(r->element[0]);
-            std::vector<std::string> gone;
-            parse_entries(r->element[1], out, gone);
+            claimed = r->element[1]->elements;
+            // Redis 7: the IDs of pending entries deleted from the stream, removed from the pending list
             if (r->elements >= 3 && r->element[2]->type == REDIS_REPLY_ARRAY) deleted = r->element[2]->elements;
-            if (!gone.empty()) ack_ids(c, gone);
-            deleted += gone.size();
-            if (!out.empty()) fill_deliveries(c, out);
         });
+        stats_->claimed += claimed;
         stats_->deleted += deleted;
-        stats_->claimed += out.size();
-        if (!out.empty()) round_found_ = true;
+        if (claimed > 0) {
+            round_found_ = true;
+            pel_phase_ = true; // read them
+            pel_cursor_ = "0";
+        }
         if (claim_cursor_ == "0-0") { // the round is over
             last_claim_ = clock::now();
             claim_now_ = false;
