@@ -2,7 +2,9 @@
 // rill::redis. One program, three roles:
 //
 //   cookbook_scale_out produce <host> <port> <n>   appends n orders to the stream "orders"
-//   cookbook_scale_out worker <host> <port> <name> one worker: orders -> postings in "ledger"
+//   cookbook_scale_out worker <host> <port> <name> [--until-drained]
+//                                                  one worker: orders -> postings in "ledger", until
+//                                                  Ctrl-C / SIGTERM (or until the group is drained)
 //   cookbook_scale_out                             the demo CTest runs: a private redis-server,
 //                                                  a producer, three workers, one killed with -9
 #include <rill/redis.hpp>
@@ -16,6 +18,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <ctime>
+#include <pthread.h>
+#include <stop_token>
 #include <iostream>
 #include <set>
 #include <string>
@@ -57,8 +63,28 @@ int produce(redis::endpoint where, long n) {
 }
 // [/snippet:producer]
 
+// Turns SIGINT and SIGTERM into a stop request, on a thread of its own.
+class signal_watch {
+public:
+    explicit signal_watch(std::stop_source& stop) {
+        sigemptyset(&set_);
+        sigaddset(&set_, SIGINT);
+        sigaddset(&set_, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set_, nullptr); // before the run starts any thread
+        thread_ = std::jthread([this, &stop](std::stop_token done) {
+            const timespec tick{0, 100'000'000};
+            while (!done.stop_requested())
+                if (sigtimedwait(&set_, nullptr, &tick) > 0) stop.request_stop();
+        });
+    }
+
+private:
+    sigset_t set_{};
+    std::jthread thread_;
+};
+
 // [snippet:worker]
-int work(redis::endpoint where, std::string name) {
+int work(redis::endpoint where, std::string name, bool until_drained) {
     redis::group_config orders{
         .server = where,
         .stream = "orders",
@@ -67,13 +93,17 @@ int work(redis::endpoint where, std::string name) {
         .count = 100,
         .claim_timeout = std::chrono::milliseconds(1000),   // far above a batch's 10 ms: live workers are never robbed
         .claim_every = std::chrono::milliseconds(200),
-        .stop_when_drained = true,                          // the demo ends; a service would run until stopped
+        .stop_when_drained = until_drained,                 // the demo's workers end; a service runs until stopped
     };
     // The postings of a batch are written to "ledger" in the MULTI/EXEC that
     // acknowledges the batch: a worker killed before that writes nothing, and
     // another worker redoes the batch after claim_timeout.
     auto postings = redis::forward(orders, post, {.server = where, .stream = "ledger"}, as_fields);
-    rill::for_each(postings, [](posting&&) {}, [](rill::err_info&&) {}); // Errs are in orders:dlq already
+    // Ctrl-C or SIGTERM stops the run (a batch in hand stays pending for the next session).
+    std::stop_source stop;
+    signal_watch watch(stop);
+    rill::for_each(postings | rill::stop_on(stop.get_token()), [](posting&&) {},
+                   [](rill::err_info&&) {}); // Errs are in orders:dlq already, and "stopped" ends the run
     return 0;
 }
 // [/snippet:worker]
@@ -102,7 +132,7 @@ int demo() {
 
     std::vector<pid_t> workers;
     for (const char* name : {"worker-1", "worker-2", "worker-3"})
-        workers.push_back(start({"cookbook_scale_out", "worker", host, port, name}));
+        workers.push_back(start({"cookbook_scale_out", "worker", host, port, name, "--until-drained"}));
     std::cout << "started 3 workers\n";
     while (integer(c, {"XLEN", "ledger"}) < 600) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     ::kill(workers[1], SIGKILL);
@@ -134,8 +164,9 @@ int demo() {
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.size() == 4 && args[0] == "produce") return produce({.host = args[1], .port = std::stoi(args[2])}, std::stol(args[3]));
-    if (args.size() == 4 && args[0] == "worker") return work({.host = args[1], .port = std::stoi(args[2])}, args[3]);
+    if ((args.size() == 4 || args.size() == 5) && args[0] == "worker")
+        return work({.host = args[1], .port = std::stoi(args[2])}, args[3], args.size() == 5 && args[4] == "--until-drained");
     if (args.empty()) return demo();
-    std::cerr << "usage: cookbook_scale_out [produce <host> <port> <n> | worker <host> <port> <name>]\n";
+    std::cerr << "usage: cookbook_scale_out [produce <host> <port> <n> | worker <host> <port> <name> [--until-drained]]\n";
     return 2;
 }
