@@ -195,7 +195,7 @@ TEST_CASE("a consumer killed with SIGKILL after processing a batch, before its a
     CHECK(r.redelivered >= 1);
 }
 
-TEST_CASE("a consumer frozen with SIGSTOP past the claim timeout has its batch claimed; its late ack duplicates, never loses") {
+TEST_CASE("a consumer frozen with SIGSTOP past the claim timeout has its batch claimed, and its late ack duplicates but never loses") {
     redis_server srv;
     auto c = srv.connect();
     auto [ids, bad] = jobs(c, 3000);
