@@ -5,6 +5,8 @@
 #include <rill/ranges.hpp>
 #elif defined(RILL_CONSUMER_TESTING)
 #include <rill/testing.hpp>
+#elif defined(RILL_CONSUMER_REDIS)
+#include <rill/redis.hpp>
 #endif
 
 int main() {
@@ -13,6 +15,14 @@ int main() {
     for (const auto& r : rill::ranges::view(rill::iota(1, 5))) sum += r ? *r : 100;
 #else
     for (const auto& r : rill::iota(1, 5)) sum += r ? *r : 100;
+#endif
+#if defined(RILL_CONSUMER_REDIS)
+    // links hiredis: a description only, no server is contacted
+    auto s = rill::redis::range(rill::redis::endpoint{}, "s");
+    (void)s;
+    redisReader* reader = redisReaderCreate(); // a symbol of libhiredis
+    sum += reader ? 0 : 1000;
+    redisReaderFree(reader);
 #endif
     return sum == 10 ? 0 : 1;
 }
