@@ -1,0 +1,68 @@
+/// \file
+/// `async::take_while(p)`: Ok items while `p(const T&)` (a `bool` or an
+/// `asio::awaitable<bool>`) holds; the run ends at the first Ok item that fails
+/// `p` (it is not emitted) and upstream is closed then. Err items pass and do not end it.
+#pragma once
+
+#include <rill/async/core.hpp>
+
+#include <functional>
+#include <utility>
+
+namespace rill::async {
+namespace detail {
+
+struct take_while_stage {
+    template <class T, class P>
+    using value = T;
+
+    template <class T, class P>
+    static constexpr void check() {
+        static_assert(invocable<P, const T&>,
+                      "rill::async::take_while: the predicate must be callable with a const T&.");
+        if constexpr (invocable<P, const T&>)
+            static_assert(std::is_convertible_v<call_t<P, const T&>, bool>,
+                          "rill::async::take_while: the predicate must return bool or asio::awaitable<bool>.");
+    }
+
+    template <class C, class P>
+    class cursor {
+    public:
+        using value_type = typename C::value_type;
+
+        template <class G>
+        cursor(C up, G&& p) : up_{std::move(up)}, p_(std::forward<G>(p)) {}
+
+        asio::awaitable<item<value_type>> next() {
+            if (over_) co_return std::nullopt;
+            auto r = co_await up_.c.next();
+            if (!r) {
+                over_ = true;
+                co_await up_.close(exit_case::completed);
+                co_return r;
+            }
+            if (!r->has_value()) co_return r;
+            bool keep;
+            if constexpr (returns_awaitable<P, const value_type&>) keep = co_await std::invoke(p_, std::as_const(**r));
+            else keep = std::invoke(p_, std::as_const(**r));
+            if (keep) co_return r;
+            over_ = true;
+            co_await up_.close(exit_case::stopped_early); // the run is over: release upstream now
+            co_return std::nullopt;
+        }
+
+        asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
+
+    private:
+        upstream<C> up_;
+        P p_;
+        bool over_ = false;
+    };
+};
+
+} // namespace detail
+
+/// Ok items while `p` holds; Err items pass and do not end the run.
+inline constexpr detail::stage_fn<detail::take_while_stage> take_while{};
+
+} // namespace rill::async
