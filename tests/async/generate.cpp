@@ -12,7 +12,7 @@ namespace {
 
 // Ticks 0..n-1 with a timer between them; logs its yields, the stop it sees
 // and its async cleanup.
-auto ticks(std::shared_ptr<log> l, int n) {
+auto ticks(std::shared_ptr<event_log> l, int n) {
     return async::generate<int>([l, n](async::yielder<int>& out) -> asio::awaitable<void> {
         l->add("start");
         for (int i = 0; i < n; ++i) {
@@ -32,7 +32,7 @@ auto ticks(std::shared_ptr<log> l, int n) {
 } // namespace
 
 TEST_CASE("generate runs its body only when pulled, and replays") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = ticks(l, 3);
     CHECK(l->events.empty());
     CHECK(run_show(s) == "0 1 2");
@@ -43,7 +43,7 @@ TEST_CASE("generate runs its body only when pulled, and replays") {
 }
 
 TEST_CASE("generate's body stays parked at its yield until the consumer pulls again") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = ticks(l, 3);
     async::run([&]() -> asio::awaitable<void> {
         auto c = s.open();
@@ -60,7 +60,7 @@ TEST_CASE("generate's body stays parked at its yield until the consumer pulls ag
 }
 
 TEST_CASE("an early stop lets generate's body see the stop and finish its async cleanup before the sink returns") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = ticks(l, 100) | async::take(2);
     async::run([&]() -> asio::awaitable<void> {
         auto v = co_await async::collect(s);
@@ -93,7 +93,7 @@ TEST_CASE("an exception escaping generate's body reaches the consumer after the 
 }
 
 TEST_CASE("a body that ignores the stop and yields again is ended quietly") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = async::generate<int>([l](async::yielder<int>& out) -> asio::awaitable<void> {
         try {
             for (int i = 0;; ++i) (void)co_await out(i);
@@ -108,7 +108,7 @@ TEST_CASE("a body that ignores the stop and yields again is ended quietly") {
 
 TEST_CASE("cancelling the consumer cancels generate's body where it waits, and the run is closed") {
     using namespace asio::experimental::awaitable_operators;
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = async::generate<int>([l](async::yielder<int>& out) -> asio::awaitable<void> {
         co_await out(0);
         try {
@@ -131,8 +131,19 @@ TEST_CASE("cancelling the consumer cancels generate's body where it waits, and t
 }
 
 TEST_CASE("a generate cursor destroyed without close() cancels its body, which unwinds on its executor") {
-    auto l = std::make_shared<log>();
-    auto s = ticks(l, 10);
+    auto l = std::make_shared<event_log>();
+    struct guard {
+        std::shared_ptr<event_log> l;
+        ~guard() { l->add("unwound"); }
+    };
+    auto s = async::generate<int>([l](async::yielder<int>& out) -> asio::awaitable<void> {
+        guard g{l};
+        for (int i = 0;; ++i) {
+            if (!co_await out(i)) l->add("stop seen");
+            co_await sleep_for(1ms); // throws: the body was cancelled
+            l->add("not reached");
+        }
+    });
     const std::size_t before = async::unclosed_releases();
     asio::io_context ctx;
     async::run(ctx, [&]() -> asio::awaitable<void> {
@@ -142,6 +153,7 @@ TEST_CASE("a generate cursor destroyed without close() cancels its body, which u
     }()); // c destroyed, not closed
     CHECK(async::unclosed_releases() == before + 1);
     ctx.restart();
-    ctx.run(); // the body unwinds: its RAII runs, no async cleanup
-    CHECK(l->str() == "start | yield 0");
+    ctx.run(); // the body unwinds: its RAII runs; an await after the stop throws
+    CHECK(l->events.back() == "unwound");
+    CHECK(l->str().find("not reached") == std::string::npos);
 }

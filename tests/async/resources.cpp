@@ -11,7 +11,7 @@ using namespace rill_async_test;
 
 namespace {
 // An inner stream holding a resource named after its outer item.
-auto inner(std::shared_ptr<log> l) {
+auto inner(std::shared_ptr<event_log> l) {
     return [l](int x) {
         return async::using_resource(acquire_async(l, "in" + std::to_string(x)), release_async(l),
                                      [x](std::string&) { return async::iota(x * 10, x * 10 + 2); });
@@ -20,7 +20,7 @@ auto inner(std::shared_ptr<log> l) {
 } // namespace
 
 TEST_CASE("and_then replaces each Ok item by an inner run, closed before the next outer item is pulled") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto outer = async::of(1, 2) | async::tap([l](int x) { l->add("pull " + std::to_string(x)); });
     CHECK(run_show(outer | async::and_then(inner(l))) == "10 11 20 21");
     CHECK(l->str() == "pull 1 | open in1 | close in1 completed | pull 2 | open in2 | close in2 completed");
@@ -50,7 +50,7 @@ TEST_CASE("and_then with an awaitable function") {
 }
 
 TEST_CASE("an early stop closes the inner run, then the outer resource") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = async::using_resource(acquire_async(l, "out"), release_async(l),
                                    [](std::string&) { return async::iota(1, 5); }) |
              async::and_then(inner(l)) | async::take(3);
@@ -60,7 +60,7 @@ TEST_CASE("an early stop closes the inner run, then the outer resource") {
 }
 
 TEST_CASE("using_resource acquires lazily, once per run, and releases at the end of the inner stream") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = async::using_resource(acquire_async(l, "r"), release_async(l), [l](std::string& name) {
         return async::iota(0, 2) | async::map([l, &name](int v) { return name + std::to_string(v); });
     });
@@ -72,15 +72,15 @@ TEST_CASE("using_resource acquires lazily, once per run, and releases at the end
 }
 
 TEST_CASE("using_resource: plain acquire and release, and the two-argument form") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto plain = async::using_resource([l] { l->add("open"); return 5; },
                                        [l](int& r) { l->add("close " + std::to_string(r)); },
                                        [](int& r) { return async::iota(0, r); });
     CHECK(async::run(async::count(plain)) == 5);
     CHECK(l->str() == "open | close 5");
     struct guard {
-        std::shared_ptr<log> l;
-        guard(std::shared_ptr<log> lg) : l(std::move(lg)) {}
+        std::shared_ptr<event_log> l;
+        guard(std::shared_ptr<event_log> lg) : l(std::move(lg)) {}
         guard(guard&& o) noexcept : l(std::move(o.l)) {}
         ~guard() {
             if (l) l->add("destroyed");
@@ -93,7 +93,7 @@ TEST_CASE("using_resource: plain acquire and release, and the two-argument form"
 }
 
 TEST_CASE("using_resource: a failed acquire is the run's only item and nothing is released") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = async::using_resource([]() -> asio::awaitable<rill::result<std::string>> { co_return rill::err("ACQ", "no"); },
                                    release_async(l), [](std::string&) { return async::of(1); });
     auto v = items(s);
@@ -103,7 +103,7 @@ TEST_CASE("using_resource: a failed acquire is the run's only item and nothing i
 }
 
 TEST_CASE("using_resource: an exception from use, from the inner run, or downstream releases once with failed") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto throwing_use = async::using_resource(acquire_async(l, "r"), release_async(l),
                                               [](std::string&) -> decltype(async::of(1)) { throw boom(); });
     CHECK_THROWS_AS(items(throwing_use), boom);
@@ -125,7 +125,7 @@ TEST_CASE("using_resource: an exception from use, from the inner run, or downstr
 }
 
 TEST_CASE("nested resources are released in reverse order of acquisition") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = async::using_resource(acquire_async(l, "a"), release_async(l), [l](std::string&) {
         return async::using_resource(acquire_async(l, "b"), release_async(l),
                                      [](std::string&) { return async::iota(0, 3); });
@@ -136,7 +136,7 @@ TEST_CASE("nested resources are released in reverse order of acquisition") {
 
 TEST_CASE("cancelling the consumer releases the run's resources once (failed)") {
     using namespace asio::experimental::awaitable_operators;
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto slow = async::using_resource(acquire_async(l, "r"), release_async(l), [](std::string&) {
         return async::iota(0) | async::tap([](const int&) -> asio::awaitable<void> { co_await sleep_for(1ms); });
     });
@@ -150,7 +150,7 @@ TEST_CASE("cancelling the consumer releases the run's resources once (failed)") 
 }
 
 TEST_CASE("a using_resource cursor destroyed without close() releases: plain now, awaitable detached") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto plain = async::using_resource([l] { return 1; }, [l](int&, rill::exit_case how) {
         std::ostringstream os;
         os << "plain " << how;

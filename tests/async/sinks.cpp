@@ -70,7 +70,7 @@ TEST_CASE("run works on an io_context, its executor, or a private context, and r
 }
 
 TEST_CASE("to_sync: an async stream as a sync rill stream, each run on its own io_context") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = async::using_resource(acquire_async(l, "r"), release_async(l),
                                    [](std::string&) { return async::iota(0, 4); });
     auto sync = async::to_sync(s);

@@ -148,7 +148,7 @@ TEST_CASE("stages compose into fragments with |") {
 }
 
 TEST_CASE("an exception from a user function propagates after the run is closed") {
-    auto l = std::make_shared<log>();
+    auto l = std::make_shared<event_log>();
     auto s = async::using_resource(acquire_async(l, "r"), release_async(l),
                                    [](std::string&) { return async::iota(0, 10); }) |
              async::map([](int v) {

@@ -63,7 +63,7 @@ inline asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
 }
 
 /// An ordered log of events.
-struct log {
+struct event_log {
     std::vector<std::string> events;
     void add(std::string e) { events.push_back(std::move(e)); }
     std::string str() const {
@@ -82,7 +82,7 @@ struct boom : std::runtime_error {
 };
 
 /// An awaitable acquire logging "open NAME" (after a short wait).
-inline auto acquire_async(std::shared_ptr<log> l, std::string name) {
+inline auto acquire_async(std::shared_ptr<event_log> l, std::string name) {
     return [l, name]() -> asio::awaitable<std::string> {
         co_await sleep_for(1ms);
         l->add("open " + name);
@@ -91,7 +91,7 @@ inline auto acquire_async(std::shared_ptr<log> l, std::string name) {
 }
 
 /// An awaitable release logging "close NAME <exit_case>" (after a short wait).
-inline auto release_async(std::shared_ptr<log> l) {
+inline auto release_async(std::shared_ptr<event_log> l) {
     return [l](std::string& name, rill::exit_case how) -> asio::awaitable<void> {
         co_await sleep_for(1ms);
         std::ostringstream os;
