@@ -24,7 +24,7 @@ TEST_CASE("from takes a sync stream or a range, and replays") {
     CHECK(run_show(async::from(rill::of(1, 2) | rill::map([](int x) { return x + 1; }))) == "2 3");
 }
 
-TEST_CASE("building a stream pulls nothing; take pulls at most n items") {
+TEST_CASE("building a stream pulls nothing - take pulls at most n items") {
     auto pulls = std::make_shared<int>(0);
     auto s = counted(1000, pulls) | async::take(5);
     CHECK(*pulls == 0);

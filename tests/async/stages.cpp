@@ -21,7 +21,7 @@ auto twice_later = [](int v) -> asio::awaitable<int> {
 };
 } // namespace
 
-TEST_CASE("map applies a plain or an awaitable function to Ok items; Err items pass") {
+TEST_CASE("map applies a plain or an awaitable function to Ok items - Err items pass") {
     CHECK(run_show(mixed() | async::map([](int v) { return v * 2; })) == "2 E:x 6 8 E:y");
     CHECK(run_show(async::map(mixed(), twice_later)) == "2 E:x 6 8 E:y");
     CHECK(run_show(mixed() | async::map([](int v) { return std::to_string(v) + "!"; })) == "1! E:x 3! 4! E:y");
@@ -59,7 +59,7 @@ TEST_CASE("try_map turns a returned Err into an item stamped with its position")
     CHECK(run_show(async::try_map(mixed(), later)) == "1 E:x 3 E:four E:y");
 }
 
-TEST_CASE("filter keeps the Ok items that pass (plain or awaitable predicate); Err items pass") {
+TEST_CASE("filter keeps the Ok items that pass (plain or awaitable predicate) - Err items pass") {
     CHECK(run_show(mixed() | async::filter([](int v) { return v % 2 == 0; })) == "E:x 4 E:y");
     auto odd = [](const int& v) -> asio::awaitable<bool> { co_return v % 2 == 1; };
     CHECK(run_show(async::filter(mixed(), odd)) == "1 E:x 3 E:y");
@@ -75,7 +75,7 @@ TEST_CASE("take and drop count Ok and Err items alike") {
     CHECK(run_show(mixed() | async::drop(0)) == "1 E:x 3 4 E:y");
 }
 
-TEST_CASE("take_while ends at the first Ok item that fails; Err items pass") {
+TEST_CASE("take_while ends at the first Ok item that fails - Err items pass") {
     CHECK(run_show(mixed() | async::take_while([](int v) { return v < 4; })) == "1 E:x 3");
     auto small = [](const int& v) -> asio::awaitable<bool> { co_return v < 2; };
     CHECK(run_show(async::take_while(mixed(), small)) == "1 E:x");
@@ -111,7 +111,7 @@ TEST_CASE("tap sees each Ok item (plain or awaitable) and changes nothing") {
     CHECK(seen == std::vector<int>{1, 3, 4});
 }
 
-TEST_CASE("map_err rewrites Err items and keeps their provenance; recover replaces them") {
+TEST_CASE("map_err rewrites Err items and keeps their provenance - recover replaces them") {
     auto upper = [](rill::err_info e) { return rill::err_info{"X", e.message}; };
     auto v = items(mixed() | async::map_err(upper));
     CHECK(show(v) == "1 X:x 3 4 X:y");
