@@ -2,8 +2,9 @@
 # while doctest, RapidCheck, range-v3, Google Benchmark and TBB cannot be found
 # (so the configure shows it needs tl::expected alone), installs it into a
 # scratch prefix without building anything, then builds and runs a consumer of
-# rill::rill against it, and checks that rill::ranges is installed all the same
-# (range-v3 is found by the consumer, as it would be once installed).
+# rill::rill against it, and checks that rill::ranges and rill::async are
+# installed all the same (range-v3 and asio are found by the consumer, as they
+# would be once installed).
 # Run by CTest (install.install_only) with what common.cmake lists and
 # CONSUMER_DIR, COMPONENT_CONSUMER_DIR.
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
@@ -16,8 +17,11 @@ run("install-only configure" "${CMAKE_COMMAND}" -S "${RILL_SOURCE_DIR}" -B "${ri
     -DCMAKE_DISABLE_FIND_PACKAGE_range-v3=ON
     -DCMAKE_DISABLE_FIND_PACKAGE_benchmark=ON
     -DCMAKE_DISABLE_FIND_PACKAGE_TBB=ON
+    -DCMAKE_DISABLE_FIND_PACKAGE_asio=ON
     -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON)
 install_rill("${rill_build}" "${WORK_DIR}/prefix")
 build_and_run_consumer("${CONSUMER_DIR}" "${WORK_DIR}/consumer-build" "${WORK_DIR}/prefix")
 build_and_run_consumer("${COMPONENT_CONSUMER_DIR}" "${WORK_DIR}/ranges-consumer-build" "${WORK_DIR}/prefix"
     -DRILL_COMPONENT=ranges)
+build_and_run_consumer("${COMPONENT_CONSUMER_DIR}" "${WORK_DIR}/async-consumer-build" "${WORK_DIR}/prefix"
+    -DRILL_COMPONENT=async)
