@@ -171,3 +171,91 @@ TEST_CASE("a using_resource cursor destroyed without close() releases: plain now
     ctx.run(); // the detached release
     CHECK(l->str() == "open r | plain stopped_early | close r stopped_early");
 }
+
+namespace {
+// The stream `s`'s run inside a logged resource: "open r | close r <exit_case>".
+template <class Make>
+std::string released_after_throw(Make make) {
+    auto l = std::make_shared<event_log>();
+    auto s = async::using_resource(acquire_async(l, "r"), release_async(l),
+                                   [make](std::string&) { return make(); });
+    CHECK_THROWS_AS(items(s), boom);
+    return l->str();
+}
+auto thrower = [](auto v) {
+    if (v == 2) throw boom();
+    return v;
+};
+} // namespace
+
+TEST_CASE("an exception from each user function releases the resource above it once (failed)") {
+    const std::string once = "open r | close r failed";
+    auto src = [] { return async::iota(0, 5); };
+    CHECK(released_after_throw([&] { return src() | async::map(thrower); }) == once);
+    CHECK(released_after_throw([&] {
+              return src() | async::try_map([](int v) -> rill::result<int> { return thrower(v); });
+          }) == once);
+    CHECK(released_after_throw([&] { return src() | async::filter([](int v) { return thrower(v) >= 0; }); }) == once);
+    CHECK(released_after_throw([&] { return src() | async::take_while([](int v) { return thrower(v) >= 0; }); }) ==
+          once);
+    CHECK(released_after_throw([&] { return src() | async::tap([](int v) { thrower(v); }); }) == once);
+    CHECK(released_after_throw([&] { return src() | async::and_then([](int v) { return async::pure(thrower(v)); }); }) ==
+          once);
+    rill::result<int> bad = rill::err("E", "m");
+    auto errs = [bad] { return async::of(bad, bad, bad); };
+    CHECK(released_after_throw([&] {
+              return errs() | async::map_err([n = 0](rill::err_info e) mutable {
+                         if (++n == 2) throw boom();
+                         return e;
+                     });
+          }) == once);
+    CHECK(released_after_throw([&] {
+              return errs() | async::recover([n = 0](const rill::err_info&) mutable {
+                         if (++n == 2) throw boom();
+                         return 0;
+                     });
+          }) == once);
+    CHECK(released_after_throw([] {
+              return async::paginate([](std::size_t page) -> asio::awaitable<rill::result<std::vector<int>>> {
+                  if (page == 1) throw boom();
+                  co_return std::vector<int>{1};
+              });
+          }) == once);
+    CHECK(released_after_throw([] {
+              return async::generate<int>([](async::yielder<int>& out) -> asio::awaitable<void> {
+                  co_await out(1);
+                  throw boom();
+              });
+          }) == once);
+    // An awaitable function that throws after awaiting.
+    CHECK(released_after_throw([&] {
+              return src() | async::map([](int v) -> asio::awaitable<int> {
+                         co_await sleep_for(std::chrono::milliseconds(0));
+                         co_return thrower(v);
+                     });
+          }) == once);
+}
+
+TEST_CASE("an exception from acquire releases nothing, and from fold's function releases once") {
+    auto l = std::make_shared<event_log>();
+    auto s = async::using_resource([]() -> asio::awaitable<std::string> {
+        throw boom();
+        co_return std::string();
+    }, release_async(l), [](std::string&) { return async::of(1); });
+    CHECK_THROWS_AS(items(s), boom);
+    CHECK(l->events.empty());
+    auto r = async::using_resource(acquire_async(l, "r"), release_async(l),
+                                   [](std::string&) { return async::iota(0, 5); });
+    CHECK_THROWS_AS(async::run(async::fold(r, 0, [](int a, int v) { return a + thrower(v); })), boom);
+    CHECK(l->str() == "open r | close r failed");
+}
+
+TEST_CASE("and_then opens an inner run only when its outer item is pulled") {
+    auto l = std::make_shared<event_log>();
+    auto pulls = std::make_shared<int>(0);
+    auto s = counted(100, pulls) | async::and_then(inner(l)) | async::take(3);
+    CHECK(l->events.empty());
+    CHECK(run_show(s) == "0 1 10");
+    CHECK(*pulls == 2);
+    CHECK(l->str() == "open in0 | close in0 completed | open in1 | close in1 stopped_early");
+}
