@@ -116,6 +116,10 @@ using call_t = awaited_t<std::invoke_result_t<F&, A...>>;
 template <class F, class... A>
 inline constexpr bool invocable = std::is_invocable_v<F&, A...>;
 
+/// A predicate on `const T&` that returns a `bool` or an `asio::awaitable<bool>`.
+template <class P, class T>
+concept predicate_on = std::is_invocable_v<P&, const T&> && std::is_convertible_v<call_t<P, const T&>, bool>;
+
 // --- closing ---------------------------------------------------------------------
 
 /// Closes `c`, telling it how the run ended when it listens (rill's own cursors
@@ -270,6 +274,22 @@ struct upstream {
         closed = true;
         co_await close_with(c, how);
     }
+};
+
+/// The state of a stage that applies a user function `F` to upstream `C`'s
+/// items: the upstream run, the run's copy of `F`, and `close()` (which closes
+/// upstream). Stages derive their cursor from it and add `next()`.
+template <class C, class F>
+class fn_cursor {
+public:
+    template <class G>
+    fn_cursor(C up, G&& f) : up_{std::move(up)}, f_(std::forward<G>(f)) {}
+
+    asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
+
+protected:
+    upstream<C> up_;
+    F f_;
 };
 
 } // namespace detail

@@ -15,30 +15,20 @@ template <class T, class A, class F>
 struct fold_sink {
     A acc;
     F f;
-    bool ok(T&& x) {
+    std::optional<err_info> error{};
+    bool ok(T&& x)
+        requires(!returns_awaitable<F, A&&, T&&>)
+    {
         acc = std::invoke(f, std::move(acc), std::move(x));
         return true;
     }
-    std::optional<err_info> error{};
-    bool err(err_info&& e) {
-        error.emplace(std::move(e));
-        return false;
-    }
-    result<A> finish() && {
-        if (error) return rill::err(std::move(*error));
-        return result<A>(std::move(acc));
-    }
-};
-template <class T, class A, class F>
-struct fold_sink_awaited {
-    A acc;
-    F f;
-    asio::awaitable<bool> ok(T&& x) {
+    asio::awaitable<bool> ok(T&& x)
+        requires returns_awaitable<F, A&&, T&&>
+    {
         A next = co_await std::invoke(f, std::move(acc), std::move(x));
         acc = std::move(next);
         co_return true;
     }
-    std::optional<err_info> error{};
     bool err(err_info&& e) {
         error.emplace(std::move(e));
         return false;
@@ -58,10 +48,7 @@ template <stream S, class A, class F>
 asio::awaitable<result<A>> fold(S&& s, A init, F f) {
     using T = value_t<S>;
     static_assert(std::is_invocable_v<F&, A&&, T&&>, "rill::async::fold: f must be callable as f(A, T).");
-    if constexpr (detail::returns_awaitable<F, A&&, T&&>)
-        return detail::drive(std::forward<S>(s).open(), detail::fold_sink_awaited<T, A, F>{std::move(init), std::move(f), {}});
-    else
-        return detail::drive(std::forward<S>(s).open(), detail::fold_sink<T, A, F>{std::move(init), std::move(f), {}});
+    return detail::drive(std::forward<S>(s).open(), detail::fold_sink<T, A, F>{std::move(init), std::move(f), {}});
 }
 
 } // namespace rill::async

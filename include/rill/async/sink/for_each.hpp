@@ -16,21 +16,15 @@ template <class T, class F>
 struct for_each_sink {
     F f;
     std::vector<err_info> errors{};
-    bool ok(T&& x) {
+    bool ok(T&& x)
+        requires(!returns_awaitable<F, T&&>)
+    {
         std::invoke(f, std::move(x));
         return true;
     }
-    bool err(err_info&& e) {
-        errors.push_back(std::move(e));
-        return true;
-    }
-    std::vector<err_info> finish() && { return std::move(errors); }
-};
-template <class T, class F>
-struct for_each_sink_awaited {
-    F f;
-    std::vector<err_info> errors{};
-    asio::awaitable<bool> ok(T&& x) {
+    asio::awaitable<bool> ok(T&& x)
+        requires returns_awaitable<F, T&&>
+    {
         co_await std::invoke(f, std::move(x));
         co_return true;
     }
@@ -49,10 +43,7 @@ template <stream S, class F>
 asio::awaitable<std::vector<err_info>> for_each(S&& s, F f) {
     using T = value_t<S>;
     static_assert(std::is_invocable_v<F&, T&&>, "rill::async::for_each: f must be callable with each Ok value (T&&).");
-    if constexpr (detail::returns_awaitable<F, T&&>)
-        return detail::drive(std::forward<S>(s).open(), detail::for_each_sink_awaited<T, F>{std::move(f), {}});
-    else
-        return detail::drive(std::forward<S>(s).open(), detail::for_each_sink<T, F>{std::move(f), {}});
+    return detail::drive(std::forward<S>(s).open(), detail::for_each_sink<T, F>{std::move(f), {}});
 }
 
 } // namespace rill::async

@@ -100,7 +100,8 @@ namespace detail {
 
 template <class T, class Body>
 struct generator_run : generator_channels<T> {
-    generator_run(const asio::any_io_executor& ex, Body b) : generator_channels<T>(ex), body(std::move(b)), out(*this) {}
+    generator_run(const asio::any_io_executor& ex, Body b)
+        : generator_channels<T>(ex), body(std::move(b)), out(*this) {}
     Body body; // the run's copy, at a stable address: a lambda's captures stay valid
     yielder<T> out;
 };

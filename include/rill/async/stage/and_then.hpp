@@ -35,7 +35,7 @@ struct and_then_stage {
     }
 
     template <class C, class F>
-    class cursor {
+    class cursor : public fn_cursor<C, F> {
         using in = typename C::value_type;
         using inner = inner_stream<in, F>;
         using inner_cursor = cursor_t<inner&&>;
@@ -48,8 +48,7 @@ struct and_then_stage {
     public:
         using value_type = value_t<inner>;
 
-        template <class G>
-        cursor(C up, G&& f) : up_{std::move(up)}, f_(std::forward<G>(f)) {}
+        using fn_cursor<C, F>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
             for (;;) {
@@ -64,16 +63,16 @@ struct and_then_stage {
                     co_await close_with(*inner_, exit_case::completed);
                     inner_.reset();
                 }
-                auto o = co_await up_.c.next();
+                auto o = co_await this->up_.c.next();
                 if (!o) co_return std::nullopt;
                 ++index_;
                 if (!o->has_value()) [[unlikely]]
                     co_return fail<value_type>(std::move(o->error()));
                 if constexpr (returns_awaitable<F, in&&>) {
-                    inner s = co_await std::invoke(f_, std::move(**o));
+                    inner s = co_await std::invoke(this->f_, std::move(**o));
                     inner_.emplace(opener{s});
                 } else {
-                    inner s = std::invoke(f_, std::move(**o));
+                    inner s = std::invoke(this->f_, std::move(**o));
                     inner_.emplace(opener{s});
                 }
             }
@@ -85,12 +84,10 @@ struct and_then_stage {
                 co_await close_with(*inner_, how);
                 inner_.reset();
             }
-            co_await up_.close(how);
+            co_await this->up_.close(how);
         }
 
     private:
-        upstream<C> up_;
-        F f_;
         std::size_t index_ = 0;               // outer items pulled so far
         std::optional<inner_cursor> inner_{}; // the inner run in progress
     };

@@ -17,37 +17,29 @@ struct filter_stage {
 
     template <class T, class P>
     static constexpr void check() {
-        static_assert(invocable<P, const T&>,
-                      "rill::async::filter: the predicate must be callable with a const T&.");
-        if constexpr (invocable<P, const T&>)
-            static_assert(std::is_convertible_v<call_t<P, const T&>, bool>,
-                          "rill::async::filter: the predicate must return bool or asio::awaitable<bool>.");
+        static_assert(predicate_on<P, T>, "rill::async::filter: the predicate must be callable with a const T& "
+                                          "and return bool or asio::awaitable<bool>.");
     }
 
     template <class C, class P>
-    class cursor {
+    class cursor : public fn_cursor<C, P> {
     public:
         using value_type = typename C::value_type;
 
-        template <class G>
-        cursor(C up, G&& p) : up_{std::move(up)}, p_(std::forward<G>(p)) {}
+        using fn_cursor<C, P>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
             for (;;) {
-                auto r = co_await up_.c.next();
+                auto r = co_await this->up_.c.next();
                 if (!r || !r->has_value()) co_return r;
                 bool keep;
-                if constexpr (returns_awaitable<P, const value_type&>) keep = co_await std::invoke(p_, std::as_const(**r));
-                else keep = std::invoke(p_, std::as_const(**r));
+                const value_type& x = **r;
+                if constexpr (returns_awaitable<P, const value_type&>) keep = co_await std::invoke(this->f_, x);
+                else keep = std::invoke(this->f_, x);
                 if (keep) co_return r;
             }
         }
 
-        asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
-
-    private:
-        upstream<C> up_;
-        P p_;
     };
 };
 

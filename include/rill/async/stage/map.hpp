@@ -27,33 +27,27 @@ struct map_stage {
     }
 
     template <class C, class F>
-    class cursor {
+    class cursor : public fn_cursor<C, F> {
         using in = typename C::value_type;
 
     public:
         using value_type = value<in, F>;
 
-        template <class G>
-        cursor(C up, G&& f) : up_{std::move(up)}, f_(std::forward<G>(f)) {}
+        using fn_cursor<C, F>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
-            auto r = co_await up_.c.next();
+            auto r = co_await this->up_.c.next();
             if (!r) co_return std::nullopt;
             if (!r->has_value()) [[unlikely]]
                 co_return fail<value_type>(std::move(r->error()));
             if constexpr (returns_awaitable<F, in&&>) {
-                value_type v = co_await std::invoke(f_, std::move(**r));
+                value_type v = co_await std::invoke(this->f_, std::move(**r));
                 co_return ok<value_type>(std::move(v));
             } else {
-                co_return ok<value_type>(std::invoke(f_, std::move(**r)));
+                co_return ok<value_type>(std::invoke(this->f_, std::move(**r)));
             }
         }
 
-        asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
-
-    private:
-        upstream<C> up_;
-        F f_;
     };
 };
 

@@ -26,32 +26,27 @@ struct map_err_stage {
     }
 
     template <class C, class F>
-    class cursor {
+    class cursor : public fn_cursor<C, F> {
     public:
         using value_type = typename C::value_type;
 
-        template <class G>
-        cursor(C up, G&& f) : up_{std::move(up)}, f_(std::forward<G>(f)) {}
+        using fn_cursor<C, F>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
-            auto r = co_await up_.c.next();
+            auto r = co_await this->up_.c.next();
             if (!r) co_return r;
             const std::size_t index = index_++;
             if (r->has_value()) co_return r;
             // The trace is provenance: it follows the error through its relabelling.
             auto trace = std::move(r->error().trace);
             err_info e;
-            if constexpr (returns_awaitable<F, err_info&&>) e = co_await std::invoke(f_, std::move(r->error()));
-            else e = std::invoke(f_, std::move(r->error()));
+            if constexpr (returns_awaitable<F, err_info&&>) e = co_await std::invoke(this->f_, std::move(r->error()));
+            else e = std::invoke(this->f_, std::move(r->error()));
             if (e.trace.empty()) e.trace = std::move(trace);
             co_return fail_at<value_type>(std::move(e), "map_err", index);
         }
 
-        asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
-
     private:
-        upstream<C> up_;
-        F f_;
         std::size_t index_ = 0;
     };
 };

@@ -27,34 +27,29 @@ struct recover_stage {
     }
 
     template <class C, class F>
-    class cursor {
+    class cursor : public fn_cursor<C, F> {
     public:
         using value_type = typename C::value_type;
 
-        template <class G>
-        cursor(C up, G&& f) : up_{std::move(up)}, f_(std::forward<G>(f)) {}
+        using fn_cursor<C, F>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
-            auto r = co_await up_.c.next();
+            auto r = co_await this->up_.c.next();
             if (!r) co_return r;
             const std::size_t index = index_++;
             if (r->has_value()) co_return r;
             item<value_type> out;
             if constexpr (returns_awaitable<F, err_info&&>) {
-                call_t<F, err_info&&> v = co_await std::invoke(f_, std::move(r->error()));
+                call_t<F, err_info&&> v = co_await std::invoke(this->f_, std::move(r->error()));
                 out.emplace(std::move(v));
             } else {
-                out.emplace(std::invoke(f_, std::move(r->error())));
+                out.emplace(std::invoke(this->f_, std::move(r->error())));
             }
             if (!out->has_value()) rill::detail::stamp(*out, "recover", index);
             co_return out;
         }
 
-        asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
-
     private:
-        upstream<C> up_;
-        F f_;
         std::size_t index_ = 0;
     };
 };

@@ -23,27 +23,22 @@ struct tap_stage {
     }
 
     template <class C, class F>
-    class cursor {
+    class cursor : public fn_cursor<C, F> {
     public:
         using value_type = typename C::value_type;
 
-        template <class G>
-        cursor(C up, G&& f) : up_{std::move(up)}, f_(std::forward<G>(f)) {}
+        using fn_cursor<C, F>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
-            auto r = co_await up_.c.next();
+            auto r = co_await this->up_.c.next();
             if (r && r->has_value()) {
-                if constexpr (returns_awaitable<F, const value_type&>) co_await std::invoke(f_, std::as_const(**r));
-                else std::invoke(f_, std::as_const(**r));
+                const value_type& x = **r;
+                if constexpr (returns_awaitable<F, const value_type&>) co_await std::invoke(this->f_, x);
+                else std::invoke(this->f_, x);
             }
             co_return r;
         }
 
-        asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
-
-    private:
-        upstream<C> up_;
-        F f_;
     };
 };
 

@@ -29,38 +29,33 @@ struct try_map_stage {
     }
 
     template <class C, class F>
-    class cursor {
+    class cursor : public fn_cursor<C, F> {
         using in = typename C::value_type;
 
     public:
         using value_type = value<in, F>;
 
-        template <class G>
-        cursor(C up, G&& f) : up_{std::move(up)}, f_(std::forward<G>(f)) {}
+        using fn_cursor<C, F>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
-            auto r = co_await up_.c.next();
+            auto r = co_await this->up_.c.next();
             if (!r) co_return std::nullopt;
             const std::size_t index = index_++;
             if (!r->has_value()) [[unlikely]]
                 co_return fail<value_type>(std::move(r->error()));
             item<value_type> out;
             if constexpr (returns_awaitable<F, in&&>) {
-                result<value_type> v = co_await std::invoke(f_, std::move(**r));
+                result<value_type> v = co_await std::invoke(this->f_, std::move(**r));
                 out.emplace(std::move(v));
             } else {
-                out.emplace(std::invoke(f_, std::move(**r)));
+                out.emplace(std::invoke(this->f_, std::move(**r)));
             }
             if (!out->has_value()) [[unlikely]]
                 rill::detail::stamp(*out, "try_map", index);
             co_return out;
         }
 
-        asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
-
     private:
-        upstream<C> up_;
-        F f_;
         std::size_t index_ = 0;
     };
 };

@@ -93,7 +93,8 @@ public:
 
         /// Takes the run's copies of the functions.
         template <class A, class L, class U>
-        cursor(A&& a, L&& l, U&& u) : acquire_(std::forward<A>(a)), release_(std::forward<L>(l)), use_(std::forward<U>(u)) {}
+        cursor(A&& a, L&& l, U&& u)
+            : acquire_(std::forward<A>(a)), release_(std::forward<L>(l)), use_(std::forward<U>(u)) {}
         /// Moves a run that has not started.
         cursor(cursor&&) = default;
         cursor& operator=(cursor&&) = delete;
