@@ -4,6 +4,7 @@
 /// `<rill/rill.hpp>` does not include it (nor asio).
 #pragma once
 
+#include <rill/async/channel.hpp>
 #include <rill/async/core.hpp>
 #include <rill/async/run.hpp>
 #include <rill/async/sink/collect.hpp>
