@@ -161,6 +161,22 @@ int main() {
         std::cout << errs.size() << " error(s)\n";
         // [/snippet:sinks]
     }
+    std::cout << "== channel ==\n";
+    {
+        // [snippet:channel]
+        async::channel<int> ch(2); // holds at most 2 items: send waits while full
+        async::run([ch]() -> asio::awaitable<void> {
+            auto producer = [ch]() -> asio::awaitable<void> {
+                for (int i = 1; i <= 5; ++i) co_await ch.send(i * i);
+                ch.close(); // the stream ends once the channel is closed and drained
+            };
+            auto ex = co_await asio::this_coro::executor;
+            asio::co_spawn(ex, producer, asio::detached);
+            auto squares = ch.stream() | async::map([](int x) { return x + 1; });
+            print(co_await async::collect(squares));
+        }());
+        // [/snippet:channel]
+    }
     std::cout << "== to_sync ==\n";
     {
         // [snippet:to_sync]

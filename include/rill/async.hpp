@@ -23,6 +23,7 @@
 #include <rill/async/stage/map.hpp>
 #include <rill/async/stage/map_err.hpp>
 #include <rill/async/stage/named.hpp>
+#include <rill/async/stage/par_map.hpp>
 #include <rill/async/stage/recover.hpp>
 #include <rill/async/stage/take.hpp>
 #include <rill/async/stage/take_while.hpp>
