@@ -177,6 +177,18 @@ int main() {
         }());
         // [/snippet:channel]
     }
+    std::cout << "== par_map ==\n";
+    {
+        // [snippet:par_map]
+        auto lookup = [](int id) -> asio::awaitable<std::string> { // a request taking (40 - 10 id) ms
+            co_await sleep_for(std::chrono::milliseconds(40 - 10 * id));
+            co_return "user" + std::to_string(id);
+        };
+        auto ids = async::iota(0, 4);
+        print(async::run(async::collect(ids | async::par_map(lookup, {.workers = 4}))));
+        print(async::run(async::collect(ids | async::par_map(lookup, {.workers = 4, .ordered = false}))));
+        // [/snippet:par_map]
+    }
     std::cout << "== to_sync ==\n";
     {
         // [snippet:to_sync]
