@@ -180,8 +180,8 @@ int main() {
     std::cout << "== par_map ==\n";
     {
         // [snippet:par_map]
-        auto lookup = [](int id) -> asio::awaitable<std::string> { // a request taking (40 - 10 id) ms
-            co_await sleep_for(std::chrono::milliseconds(40 - 10 * id));
+        auto lookup = [](int id) -> asio::awaitable<std::string> { // a request taking (3 - id) * 30 ms
+            co_await sleep_for(std::chrono::milliseconds((3 - id) * 30));
             co_return "user" + std::to_string(id);
         };
         auto ids = async::iota(0, 4);

@@ -34,9 +34,15 @@ TEST_CASE("par_map runs up to workers calls at once and keeps input order") {
 }
 
 TEST_CASE("par_map unordered gives items as their calls end") {
-    slow_square f;
-    auto v = items(async::par_map(async::of(1, 5), f, {.workers = 2, .ordered = false}));
-    CHECK(show(v) == "25 1"); // 5 ends first (5 ms), then 1 (9 ms)
+    // The call for 1 ends only once the consumer has seen 25: only completion order can give "25 1".
+    async::channel<int> gate(1);
+    auto f = [gate](int x) -> asio::awaitable<int> {
+        if (x == 1) co_await gate.receive();
+        co_return x * x;
+    };
+    auto s = async::par_map(async::of(1, 5), f, {.workers = 2, .ordered = false}) |
+             async::tap([gate](const int&) { gate.try_send(0); });
+    CHECK(run_show(s) == "25 1");
 }
 
 TEST_CASE("par_map keeps Err items in their place without calling f") {
