@@ -59,9 +59,11 @@ concept opens = requires(S&& s) {
 };
 } // namespace detail
 
-/// An async rill stream: a description with a `value_type` whose `open()` starts a run.
+/// Any async rill stream: a description with a `value_type` whose `open()`
+/// starts a run (named as the sync `rill::any_stream` is; `async::stream<T>`
+/// is left for a type-erased async stream).
 template <class S>
-concept stream = requires { typename std::remove_cvref_t<S>::value_type; } &&
+concept any_stream = requires { typename std::remove_cvref_t<S>::value_type; } &&
     (detail::opens<const std::remove_cvref_t<S>&> || detail::opens<std::remove_cvref_t<S>&&>);
 
 /// The `T` of an async stream of `result<T>`.
@@ -194,7 +196,7 @@ constexpr auto make_closure(Args&&... args) {
 
 /// Applies a stage to an async stream: `s | async::map(f)`.
 template <class S, pipeable C>
-    requires stream<S>
+    requires any_stream<S>
 constexpr auto operator|(S&& s, C&& c) {
     return std::remove_cvref_t<C>::apply(std::forward<S>(s), std::forward<C>(c));
 }
@@ -243,14 +245,14 @@ private:
 template <class Op>
 struct stage_fn {
     template <class S, class... A>
-        requires stream<S>
+        requires any_stream<S>
     constexpr auto operator()(S&& s, A&&... args) const {
         Op::template check<value_t<S>, std::decay_t<A>...>();
         return stage_stream<Op, std::remove_cvref_t<S>, std::decay_t<A>...>(std::in_place, std::forward<S>(s),
                                                                             std::forward<A>(args)...);
     }
     template <class... A>
-        requires(!stream<A> && ...)
+        requires(!any_stream<A> && ...)
     constexpr auto operator()(A&&... args) const {
         return make_closure<stage_fn>(std::forward<A>(args)...);
     }

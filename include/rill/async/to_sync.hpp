@@ -81,7 +81,7 @@ private:
 };
 
 /// An async stream as a sync rill stream: `rill::collect(async::to_sync(s))`.
-template <stream S>
+template <any_stream S>
 auto to_sync(S&& s) {
     return to_sync_stream<std::remove_cvref_t<S>>(std::forward<S>(s));
 }

@@ -25,7 +25,7 @@ struct collect_sink {
 } // namespace detail
 
 /// Runs `s` and awaits all its items: `co_await async::collect(s)` is a `std::vector<result<T>>`.
-template <stream S>
+template <any_stream S>
 asio::awaitable<std::vector<result<value_t<S>>>> collect(S&& s) {
     return detail::drive(std::forward<S>(s).open(), detail::collect_sink<value_t<S>>{});
 }

@@ -24,7 +24,7 @@ struct count_sink {
 } // namespace detail
 
 /// Runs `s` to its end: how many items (Ok and Err) it had.
-template <stream S>
+template <any_stream S>
 asio::awaitable<std::size_t> count(S&& s) {
     return detail::drive(std::forward<S>(s).open(), detail::count_sink<value_t<S>>{});
 }

@@ -44,7 +44,7 @@ struct fold_sink {
 /// `A` or an `asio::awaitable<A>`) and gives `result<A>`: the final
 /// accumulator, or the first Err item, where the run stops and is closed (as
 /// the sync `rill::fold` does).
-template <stream S, class A, class F>
+template <any_stream S, class A, class F>
 asio::awaitable<result<A>> fold(S&& s, A init, F f) {
     using T = value_t<S>;
     static_assert(std::is_invocable_v<F&, A&&, T&&>, "rill::async::fold: f must be callable as f(A, T).");

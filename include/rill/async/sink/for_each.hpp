@@ -39,7 +39,7 @@ struct for_each_sink {
 /// Runs `s` to its end, calling `f(T&&)` (plain, or returning an awaitable that
 /// is awaited before the next pull) on each Ok value. Err items do not reach
 /// `f`: the awaitable gives them, in order, so none is lost.
-template <stream S, class F>
+template <any_stream S, class F>
 asio::awaitable<std::vector<err_info>> for_each(S&& s, F f) {
     using T = value_t<S>;
     static_assert(std::is_invocable_v<F&, T&&>, "rill::async::for_each: f must be callable with each Ok value (T&&).");

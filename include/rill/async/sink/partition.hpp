@@ -25,7 +25,7 @@ struct partition_sink {
 } // namespace detail
 
 /// Runs `s` to its end: `{values, errors}`.
-template <stream S>
+template <any_stream S>
 asio::awaitable<std::pair<std::vector<value_t<S>>, std::vector<err_info>>> partition(S&& s) {
     return detail::drive(std::forward<S>(s).open(), detail::partition_sink<value_t<S>>{});
 }

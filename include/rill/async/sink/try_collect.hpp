@@ -30,7 +30,7 @@ struct try_collect_sink {
 } // namespace detail
 
 /// Runs `s`: all its values, or its first Err, at which the run stops and is closed.
-template <stream S>
+template <any_stream S>
 asio::awaitable<result<std::vector<value_t<S>>>> try_collect(S&& s) {
     return detail::drive(std::forward<S>(s).open(), detail::try_collect_sink<value_t<S>>{});
 }

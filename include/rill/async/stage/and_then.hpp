@@ -28,7 +28,7 @@ struct and_then_stage {
                       "rill::async::and_then: the function cannot be called with the stream's item type (it is "
                       "called with each Ok value as an rvalue T).");
         if constexpr (invocable<F, T&&>)
-            static_assert(stream<call_t<F, T&&>>,
+            static_assert(any_stream<call_t<F, T&&>>,
                           "rill::async::and_then: the function must return an async stream (or an "
                           "asio::awaitable of one). Did you mean async::map or async::try_map? A sync rill "
                           "stream can be wrapped with async::from.");

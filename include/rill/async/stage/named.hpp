@@ -44,7 +44,7 @@ struct named_stage {
 
 struct named_fn {
     template <class S>
-        requires stream<S>
+        requires any_stream<S>
     auto operator()(S&& s, std::string label) const {
         return stage_fn<named_stage>{}(std::forward<S>(s), std::move(label));
     }

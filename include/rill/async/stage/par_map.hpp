@@ -163,13 +163,13 @@ struct par_map_stage {
 
 struct par_map_fn {
     template <class S, class F>
-        requires stream<S>
+        requires any_stream<S>
     auto operator()(S&& s, F f, par_options o = {}) const {
         if (o.workers == 0) throw std::invalid_argument("rill::async::par_map: opts.workers must be at least 1");
         return stage_fn<par_map_stage>{}(std::forward<S>(s), std::move(f), o);
     }
     template <class F>
-        requires(!stream<F>)
+        requires(!any_stream<F>)
     auto operator()(F f, par_options o = {}) const {
         if (o.workers == 0) throw std::invalid_argument("rill::async::par_map: opts.workers must be at least 1");
         return make_closure<par_map_fn>(std::move(f), o);

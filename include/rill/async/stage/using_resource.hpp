@@ -219,7 +219,7 @@ struct using_resource_fn {
         static_assert(std::is_invocable_v<Use&, R&>,
                       "rill::async::using_resource: use must be callable with the resource as R&.");
         if constexpr (std::is_invocable_v<Use&, R&>)
-            static_assert(stream<std::invoke_result_t<Use&, R&>>,
+            static_assert(any_stream<std::invoke_result_t<Use&, R&>>,
                           "rill::async::using_resource: use must return an async stream (wrap a sync rill "
                           "stream with async::from).");
         static_assert(std::is_same_v<Rel, destructor_release> || std::is_invocable_v<Rel&, R&, exit_case> ||
