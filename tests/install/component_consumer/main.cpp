@@ -7,12 +7,16 @@
 #include <rill/testing.hpp>
 #elif defined(RILL_CONSUMER_REDIS)
 #include <rill/redis.hpp>
+#elif defined(RILL_CONSUMER_ASYNC)
+#include <rill/async.hpp>
 #endif
 
 int main() {
     int sum = 0;
 #if defined(RILL_CONSUMER_RANGES)
     for (const auto& r : rill::ranges::view(rill::iota(1, 5))) sum += r ? *r : 100;
+#elif defined(RILL_CONSUMER_ASYNC)
+    sum = rill::async::run(rill::async::fold(rill::async::iota(1, 5), 0, [](int a, int x) { return a + x; })).value();
 #else
     for (const auto& r : rill::iota(1, 5)) sum += r ? *r : 100;
 #endif
