@@ -85,7 +85,9 @@ public:
             if (read_new(out)) return true;
             claim_now_ = true; // nothing new: look for abandoned work
             if (cfg_.stop_when_drained && claim_round_empty_ && group_pending() == 0) return false;
-            if (cfg_.block.count() == 0 && !cfg_.stop_when_drained) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            // Nothing to read and no BLOCK to wait in (also while a drained run waits
+            // for other consumers' pending entries): do not spin on the server.
+            if (cfg_.block.count() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
     }
 
