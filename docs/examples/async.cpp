@@ -185,8 +185,8 @@ int main() {
             co_return "user" + std::to_string(id);
         };
         auto ids = async::iota(0, 4);
-        print(async::run(async::collect(ids | async::par_map(lookup, {.workers = 4}))));
-        print(async::run(async::collect(ids | async::par_map(lookup, {.workers = 4, .ordered = false}))));
+        print(async::run(async::collect(ids | async::par_map(lookup, {.concurrency = 4}))));
+        print(async::run(async::collect(ids | async::par_map(lookup, {.concurrency = 4, .ordered = false}))));
         // [/snippet:par_map]
     }
     std::cout << "== to_sync ==\n";

@@ -25,9 +25,9 @@ struct slow_square {
 };
 } // namespace
 
-TEST_CASE("par_map runs up to workers calls at once and keeps input order") {
+TEST_CASE("par_map runs up to concurrency calls at once and keeps input order") {
     slow_square f;
-    auto s = async::iota(0, 8) | async::par_map(f, {.workers = 3});
+    auto s = async::iota(0, 8) | async::par_map(f, {.concurrency = 3});
     CHECK(run_show(s) == "0 1 4 9 16 25 36 49");
     CHECK(*f.most == 3);
     CHECK(*f.running == 0);
@@ -40,7 +40,7 @@ TEST_CASE("par_map unordered gives items as their calls end") {
         if (x == 1) co_await gate.receive();
         co_return x * x;
     };
-    auto s = async::par_map(async::of(1, 5), f, {.workers = 2, .ordered = false}) |
+    auto s = async::par_map(async::of(1, 5), f, {.concurrency = 2, .ordered = false}) |
              async::tap([gate](const int&) { gate.try_send(0); });
     CHECK(run_show(s) == "25 1");
 }
@@ -49,15 +49,15 @@ TEST_CASE("par_map keeps Err items in their place without calling f") {
     rill::result<int> bad = rill::err("E", "x");
     int calls = 0;
     auto s = async::of(rill::result<int>(1), bad, rill::result<int>(3)) |
-             async::par_map([&](int v) { ++calls; return v * 10; }, {.workers = 2});
+             async::par_map([&](int v) { ++calls; return v * 10; }, {.concurrency = 2});
     CHECK(run_show(s) == "10 E:x 30");
     CHECK(calls == 2);
 }
 
-TEST_CASE("par_map pulls at most workers items ahead of the consumer") {
+TEST_CASE("par_map pulls at most concurrency items ahead of the consumer") {
     auto pulls = std::make_shared<int>(0);
     slow_square f;
-    auto s = counted(100, pulls) | async::par_map(f, {.workers = 3}) | async::take(2);
+    auto s = counted(100, pulls) | async::par_map(f, {.concurrency = 3}) | async::take(2);
     CHECK(run_show(s) == "0 1");
     CHECK(*pulls <= 2 + 3);
     CHECK(*f.running == 0); // the calls in flight were cancelled and ended before the run did
@@ -72,9 +72,9 @@ TEST_CASE("par_map: an exception from f propagates after the other calls ended a
     };
     auto s = async::using_resource(acquire_async(l, "r"), release_async(l),
                                    [](std::string&) { return async::iota(0, 10); }) |
-             async::par_map(throwing, {.workers = 3});
+             async::par_map(throwing, {.concurrency = 3});
     CHECK_THROWS_AS(items(s), boom);
     CHECK(*f.running == 0);
     CHECK(l->str() == "open r | close r failed");
-    CHECK_THROWS_AS(async::par_map(f, {.workers = 0}), std::invalid_argument);
+    CHECK_THROWS_AS(async::par_map(f, {.concurrency = 0}), std::invalid_argument);
 }

@@ -1,5 +1,5 @@
 /// \file
-/// `async::par_map(f, opts)`: `f` on up to `opts.workers` Ok items at once,
+/// `async::par_map(f, opts)`: `f` on up to `opts.concurrency` Ok items at once,
 /// each call its own coroutine on the run's executor, in input order or in
 /// order of completion.
 #pragma once
@@ -18,10 +18,10 @@
 
 namespace rill::async {
 
-/// Options of `async::par_map`, for designated initialisers: `{.workers = 8, .ordered = false}`.
+/// Options of `async::par_map`, for designated initialisers: `{.concurrency = 8, .ordered = false}`.
 struct par_options {
     /// Calls of `f` at once, at most (and items pulled ahead of the consumer); at least 1.
-    std::size_t workers = 4;
+    std::size_t concurrency = 4;
     /// True: items come out in input order (a slow item holds back the ones after
     /// it); false: in order of completion.
     bool ordered = true;
@@ -93,7 +93,7 @@ struct par_map_stage {
 
         asio::awaitable<item<value_type>> next() {
             for (;;) {
-                while (!up_ended_ && window_.size() < opts_.workers) co_await pull();
+                while (!up_ended_ && window_.size() < opts_.concurrency) co_await pull();
                 if (window_.empty()) co_return std::nullopt;
                 auto ready = window_.begin();
                 if (!opts_.ordered) {
@@ -165,13 +165,13 @@ struct par_map_fn {
     template <class S, class F>
         requires any_stream<S>
     auto operator()(S&& s, F f, par_options o = {}) const {
-        if (o.workers == 0) throw std::invalid_argument("rill::async::par_map: opts.workers must be at least 1");
+        if (o.concurrency == 0) throw std::invalid_argument("rill::async::par_map: opts.concurrency must be at least 1");
         return stage_fn<par_map_stage>{}(std::forward<S>(s), std::move(f), o);
     }
     template <class F>
         requires(!any_stream<F>)
     auto operator()(F f, par_options o = {}) const {
-        if (o.workers == 0) throw std::invalid_argument("rill::async::par_map: opts.workers must be at least 1");
+        if (o.concurrency == 0) throw std::invalid_argument("rill::async::par_map: opts.concurrency must be at least 1");
         return make_closure<par_map_fn>(std::move(f), o);
     }
 };
@@ -179,10 +179,10 @@ struct par_map_fn {
 } // namespace detail
 
 /// Applies `f` (`T -> asio::awaitable<U>`, or plain `T -> U`, which gains
-/// nothing) to up to `opts.workers` Ok items at once, each call a coroutine
-/// spawned on the run's executor: `s | async::par_map(fetch, {.workers = 8})`.
+/// nothing) to up to `opts.concurrency` Ok items at once, each call a coroutine
+/// spawned on the run's executor: `s | async::par_map(fetch, {.concurrency = 8})`.
 /// Err items keep their place and `f` is not called for them. Look-ahead: at
-/// most `opts.workers` items are pulled and not yet returned. An exception
+/// most `opts.concurrency` items are pulled and not yet returned. An exception
 /// from `f` is rethrown by `next()` (at its position when ordered); closing
 /// the run cancels the calls in flight and awaits their end.
 inline constexpr detail::par_map_fn par_map{};
