@@ -23,6 +23,12 @@ PEERS = [
     ("rill_for", "rill for"),
     ("stream_push", "stream<T> push"),
     ("stream_next", "stream<T> next()"),
+    ("asio_loop", "bare asio"),
+    ("asio_channel", "asio channel generator"),
+    ("async_push", "rill::async sink"),
+    ("async_next", "rill::async next()"),
+    ("ideal", "ideal"),
+    ("threads", "rill::par_map threads"),
 ]
 
 PEER_LEGEND = """\
@@ -36,6 +42,12 @@ PEER_LEGEND = """\
   drives it through `detail::drain` (push protocol).
 * **rill next()**: the templated pipeline pulled with `open()` / `next()`.
 * **rill for**: the templated pipeline in a range-for (`begin()` / `operator++`).
+* **bare asio** (async family): the same work in plain asio coroutines (`benchmarks/async.cpp`): one
+  co_awaited pull per item and the functions inline; for `requests`, 1000 worker coroutines sharing a counter.
+* **asio channel generator**: a producer coroutine sending on a rendezvous `asio::experimental::channel`.
+* **rill::async sink / next()**: the async pipeline drained by `async::for_each` / by a `co_await next()` loop.
+* **ideal** (`async.requests`): one timer wait as long as the 10 waves of 10 ms the requests need at best.
+* **rill::par_map threads**: the sync `rill::par_map` with 1000 worker threads, each request a 10 ms sleep.
 * **stream&lt;T&gt; push / next()**: the same pipeline erased to `rill::stream<int64_t>`,
   consumed by the sink / by `next()`.
 """
@@ -68,6 +80,11 @@ CASE_NOTES = {
              "drained by 1 (`c1`) or 3 (`c3`, forked processes) consumers reading batches of `b` entries. Wall-clock "
              "time; entries/s = items / time. Both peers make the same round trips per batch; rill adds a few at the "
              "start and end of a session (own pending entries, a claim round, the drained check).",
+    "async": "`async.pipeline`: `async::from(iota(0, 1M)) | map(3i+1) | filter(even) | try_map(checked_half)`, the "
+             "functions of `pipeline.cheap` (`err1`: ~0.8% Err items). `async.generate`: `async::generate` counting to 1M. "
+             "`async.requests`: 10,000 requests, each an asio timer wait of 10 ms, through "
+             "`async::par_map(request, {.concurrency = 1000, .ordered = false})` on one thread (wall-clock time; "
+             "allocations per request include the timer and the coroutine frames).",
     "buffer": "Handing 50k (b1) or 200k ints from a producer thread to the consumer: `iota | buffer(b)`, a "
               "`channel<int64_t>(b)` with a producer thread, against a naive bounded queue (mutex, two condition "
               "variables, a notify per item) of capacity b. Wall-clock time.",
@@ -91,6 +108,11 @@ TARGETS = [
     ("lines(path) | try_map(parse) <= 1.05x a getline loop (range-for)", ["lines.csv"], "rill_for", "hand", 1.05),
     ("1M using_resource runs <= 2x RAII loop (push)", ["using_resource.runs", "using_resource.opaque"], "rill_push", "hand", 2.0),
     ("1M using_resource runs <= 2x RAII loop (next())", ["using_resource.runs", "using_resource.opaque"], "rill_next", "hand", 2.0),
+    ("async map|filter|try_map <= 1.5x a bare asio coroutine loop (async sink)", ["async.pipeline.err0", "async.pipeline.err1"], "async_push", "asio_loop", 1.5),
+    ("async map|filter|try_map <= 1.5x a bare asio coroutine loop (async next())", ["async.pipeline.err0", "async.pipeline.err1"], "async_next", "asio_loop", 1.5),
+    ("async::generate no slower than a bare asio channel generator (async sink)", ["async.generate"], "async_push", "asio_channel", 1.0),
+    ("async::generate no slower than a bare asio channel generator (async next())", ["async.generate"], "async_next", "asio_channel", 1.0),
+    ("10,000 x 10 ms requests, async::par_map(.concurrency = 1000), one thread: wall <= 1.2x the ideal 100 ms", ["async.requests"], "async_push", "ideal", 1.2),
     ("redis consume within 10% of a plain hiredis loop (entries/s, 1 and 3 consumers)",
      ["redis.b%d.c%d" % (b, c) for c in (1, 3) for b in (1, 10, 100, 1000)], "rill_push", "hand", 1.1),
 ]
@@ -167,17 +189,23 @@ def family_tables(data):
         if family in CASE_NOTES:
             out.append(CASE_NOTES[family] + "\n")
         base = "hand" if any("hand" in c for c in cases.values()) else peers[0]
-        wall = any(p.get("wall") for c in cases.values() for p in c.values())
-        out.append("Ratio of median %s time to `%s` (lower is better); last column: %s time per item.\n"
-                   % ("wall-clock" if wall else "CPU", base, base))
-        out.append("| case | " + " | ".join(names.get(p, p) for p in peers) + " | %s ns/item |" % base)
+        walls = {bool(p.get("wall")) for c in cases.values() for p in c.values()}
+        wall = "wall-clock" if walls == {True} else "CPU" if walls == {False} else "CPU (wall-clock in the cases that wait)"
+        bases = {case: base if base in c else "ideal" if "ideal" in c else next(p for p in peers if p in c)
+                 for case, c in cases.items()}
+        others = sorted({b for b in bases.values() if b != base})
+        out.append("Ratio of median %s time to `%s`%s (lower is better); last column: that peer's time per item.\n"
+                   % (wall, base,
+                      "".join(" (`%s` in a case without `%s`)" % (o, base) for o in others)))
+        out.append("| case | " + " | ".join(names.get(p, p) for p in peers) + " | ns/item |")
         out.append("|---|" + "|".join("---:" for _ in peers) + "|---:|")
         for case in sorted(cases):
             c = cases[case]
             per_item = "—"
-            if base in c and c[base]["items"]:
-                per_item = "%.2f" % (c[base]["cpu_ns"] / c[base]["items"])
-            out.append("| %s | " % case + " | ".join(fmt_ratio(ratio(cases, case, p, base)) for p in peers) +
+            cb = bases[case]
+            if c[cb]["items"]:
+                per_item = "%.2f" % (c[cb]["cpu_ns"] / c[cb]["items"])
+            out.append("| %s | " % case + " | ".join(fmt_ratio(ratio(cases, case, p, cb)) for p in peers) +
                        " | %s |" % per_item)
         out.append("")
         out.append("Allocations per item:\n")
