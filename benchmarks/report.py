@@ -75,11 +75,14 @@ CASE_NOTES = {
                "(serial input, parallel body, serial in/out-of-order output, 2w tokens, `task_arena(w)`). "
                "A ratio below 1 is a speedup. Wall-clock time.",
     "redis": "`rill::redis::consume` against a plain hiredis loop doing the same work (`benchmarks/redis.cpp`), on a "
-             "redis-server the benchmark starts (loopback, no persistence): N entries preloaded (2k for batch 1, 10k for "
-             "batch 10, 40k otherwise; every 50th malformed and dead-lettered in the MULTI/EXEC of its batch's XACK), "
-             "drained by 1 (`c1`) or 3 (`c3`, forked processes) consumers reading batches of `b` entries. Wall-clock "
-             "time; entries/s = items / time. Both peers make the same round trips per batch; rill adds a few at the "
-             "start and end of a session (own pending entries, a claim round, the drained check).",
+             "redis-server the benchmark starts (loopback, no persistence): N entries preloaded (5k for batch 1, 20k for "
+             "batch 10, 80k otherwise; every 50th malformed and dead-lettered in the MULTI/EXEC of its batch's XACK), "
+             "drained by 1 (`c1`) or 3 (`c3`, forked processes) consumers reading batches of `b` entries without BLOCK "
+             "(a blocked read of a drained stream waits for redis-server's 100 ms timer tick). Wall-clock time, 9 "
+             "repetitions (runs of 3 processes on 2 cores are bimodal); entries/s = 10^9 / ns per item (b1.c1: about "
+             "7k/s, one round trip per read and per ack; b1000.c3: about 700k/s). Both peers make the same round trips "
+             "per batch; rill adds a few at the start and end of a session (own pending entries, a claim round, the "
+             "drained check).",
     "async": "`async.pipeline`: `async::from(iota(0, 1M)) | map(3i+1) | filter(even) | try_map(checked_half)`, the "
              "functions of `pipeline.cheap` (`err1`: ~0.8% Err items). `async.generate`: `async::generate` counting to 1M. "
              "`async.requests`: 10,000 requests, each an asio timer wait of 10 ms, through "
