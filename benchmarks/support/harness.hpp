@@ -52,7 +52,10 @@ struct checksum {
     friend bool operator==(const checksum&, const checksum&) = default;
 };
 
-inline void consume(checksum& c, std::int64_t v) { c.sum += v ^ (v >> 7); }
+// Wraps around (unsigned arithmetic): a sum of large values must not be signed overflow.
+inline void consume(checksum& c, std::int64_t v) {
+    c.sum = static_cast<std::int64_t>(static_cast<std::uint64_t>(c.sum) + static_cast<std::uint64_t>(v ^ (v >> 7)));
+}
 
 using peer_fn = std::function<checksum(std::int64_t n)>;
 
