@@ -20,6 +20,7 @@ namespace detail {
 /// The arguments of a throttle, checked once when it is built.
 template <class Clock>
 struct throttle_spec {
+    using clock = Clock;
     std::chrono::nanoseconds interval; // one token every `interval`
     std::size_t burst;
 
@@ -39,17 +40,15 @@ struct throttle_stage : no_checks {
     using value = T;
 
     template <class C, class Spec>
-    class cursor;
-
-    template <class C, class Clock>
-    class cursor<C, throttle_spec<Clock>> {
+    class cursor {
+        using Clock = typename Spec::clock;
         using time_point = typename Clock::time_point;
         using duration = typename Clock::duration;
 
     public:
         using value_type = typename C::value_type;
 
-        cursor(C up, throttle_spec<Clock> spec) : up_{std::move(up)}, spec_(spec) {}
+        cursor(C up, Spec spec) : up_{std::move(up)}, spec_(spec) {}
 
         asio::awaitable<item<value_type>> next() {
             auto r = co_await up_.c.next();
@@ -78,7 +77,7 @@ struct throttle_stage : no_checks {
         }
 
         upstream<C> up_;
-        throttle_spec<Clock> spec_;
+        Spec spec_;
         std::optional<time_point> tat_{};
     };
 };
