@@ -69,6 +69,20 @@ int main() {
         print(vt::run_virtual(async::collect(late)));
         // [/snippet:timeout]
     }
+    std::cout << "== with_timeout ==\n";
+    {
+        // [snippet:with_timeout]
+        vt::virtual_clock clk;
+        auto lookup = [clk](int id) -> asio::awaitable<std::string> { // user 2's lookup hangs
+            co_await async::sleep_for(id == 2 ? 1h : 20ms, clk);
+            co_return at("user" + std::to_string(id));
+        };
+        auto users = async::iota(1, 4)
+                   | async::par_map(async::with_timeout(100ms, lookup, clk), {.workers = 3}) // result<std::string>s
+                   | async::try_map([](rill::result<std::string> r) { return r; });           // flattened
+        print(vt::run_virtual(async::collect(users)));
+        // [/snippet:with_timeout]
+    }
     std::cout << "== retry ==\n";
     {
         // [snippet:retry]

@@ -35,4 +35,5 @@
 #include <rill/async/time/sleep.hpp>
 #include <rill/async/time/throttle.hpp>
 #include <rill/async/time/timeout.hpp>
+#include <rill/async/time/with_timeout.hpp>
 #include <rill/async/to_sync.hpp>

@@ -352,3 +352,72 @@ TEST_CASE("throttle: a run stopped during its wait ends it at once; bad argument
     CHECK_THROWS_AS((void)async::throttle(10, 0), std::invalid_argument);
     CHECK(run_show(async::iota(0, 3) | async::throttle(1e6)) == "0 1 2"); // the real clock by default
 }
+
+// --- with_timeout --------------------------------------------------------------
+
+TEST_CASE("with_timeout gives Err timeout for a call that does not end in time, and cancels it") {
+    const vclock clk;
+    auto log = std::make_shared<event_log>();
+    auto slow = [log, clk](int x) -> asio::awaitable<int> {
+        struct on_exit {
+            std::shared_ptr<event_log> log;
+            int x;
+            ~on_exit() { log->add(at_now("call " + std::to_string(x) + " ends")); }
+        } guard{log, x};
+        co_await async::sleep_for(std::chrono::milliseconds(x * 80), clk);
+        co_return x * 10;
+    };
+    auto s = async::of(1, 2, 1) | async::try_map(async::with_timeout(100ms, slow, clk));
+    CHECK(timeline(s) == "10@80 timeout@180 10@260 end@260");
+    CHECK(log->str() == "call 1 ends@80 | call 2 ends@180 | call 1 ends@260");
+    auto v = vt::run_virtual(async::collect(s));
+    REQUIRE(!v[1].has_value());
+    CHECK(v[1].error().trace[0].op == "try_map");
+    CHECK(v[1].error().trace[0].index == 1);
+    CHECK_THROWS_AS((void)async::with_timeout(-1s, slow), std::invalid_argument);
+}
+
+TEST_CASE("with_timeout under par_map: a limit per call; results of result type pass as they are") {
+    const vclock clk;
+    auto sleepy = [clk](int x) -> asio::awaitable<rill::result<int>> {
+        co_await async::sleep_for(std::chrono::milliseconds(x * 60), clk);
+        if (x == 1) co_return rill::err("E", "one");
+        co_return x;
+    };
+    auto s = async::iota(0, 3) | async::par_map(async::with_timeout(100ms, sleepy, clk), {.workers = 3}) |
+             async::try_map([](rill::result<int> r) { return r; });
+    CHECK(timeline(s) == "0@0 E@60 timeout@100 end@100");
+    CHECK(vclock::armed_timers() == 0);
+}
+
+TEST_CASE("with_timeout: exceptions propagate, a cancelled caller cancels the call, retrying retries timeouts") {
+    const vclock clk;
+    auto throws = [clk](int) -> asio::awaitable<int> {
+        co_await async::sleep_for(10ms, clk);
+        throw boom();
+    };
+    CHECK_THROWS_AS(vt::run_virtual(async::collect(async::of(1) | async::try_map(async::with_timeout(1s, throws, clk)))),
+                    boom);
+    auto log = std::make_shared<event_log>();
+    auto stuck = [log, clk](int) -> asio::awaitable<int> {
+        struct on_exit {
+            std::shared_ptr<event_log> log;
+            ~on_exit() { log->add(at_now("call ends")); }
+        } guard{log};
+        co_await async::sleep_for(1h, clk);
+        co_return 0;
+    };
+    auto s = async::of(1) | async::try_map(async::with_timeout(10s, stuck, clk)) | async::timeout(1s, clk) |
+             async::take(1);
+    CHECK(timeline(s) == "timeout@1000 end@1000");
+    CHECK(log->str() == "call ends@1000");
+    CHECK(vclock::armed_timers() == 0);
+    auto calls = std::make_shared<int>(0);
+    auto second_is_fast = [calls, clk](int x) -> asio::awaitable<int> {
+        co_await async::sleep_for(++*calls == 1 ? 1h : 10ms, clk);
+        co_return x;
+    };
+    auto retried = async::of(5) | async::try_map(async::retrying({.retry_if = rill::retry_on({"timeout"})},
+                                                                 async::with_timeout(50ms, second_is_fast, clk), clk));
+    CHECK(timeline(retried) == "5@160 end@160");
+}
