@@ -136,6 +136,21 @@ TEST_CASE("timeout: a consumer cancelled while it waits closes the run promptly"
     CHECK(vclock::elapsed() == 500ms);
 }
 
+TEST_CASE("timeout: a cursor destroyed without close() cancels its pending pull, which ends on its own") {
+    const vclock clk;
+    const auto unclosed = async::unclosed_releases();
+    auto log = std::make_shared<event_log>();
+    auto s = paced({10000}, log) | async::timeout(1s, clk);
+    vt::run_virtual([](decltype(s) s) -> asio::awaitable<void> {
+        auto c = s.open();
+        auto r = co_await c.next();
+        CHECK(r->error().code == "timeout");
+    }(s)); // the cursor is destroyed with its pull pending; run_virtual then runs what is ready
+    CHECK(log->str() == "body ends@1000");
+    CHECK(vclock::armed_timers() == 0);
+    CHECK(async::unclosed_releases() > unclosed);
+}
+
 TEST_CASE("timeout rethrows an exception from upstream after the run is closed") {
     const vclock clk;
     auto l = std::make_shared<event_log>();
@@ -177,7 +192,7 @@ TEST_CASE("retry closes a failed attempt, sleeps the backoff and delivers each p
     CHECK(timeline(s) == "0@10 1@20 2@390 3@400 end@400");
     CHECK(*attempts == 3);
     CHECK(log->str() == "attempt 1@0 | closed@30 | attempt 2@130 | closed@160 | attempt 3@360 | closed@400");
-    // Replayable: a second run starts over.
+    // The call form; attempts that fail once.
     *attempts = 0;
     CHECK(timeline(async::retry(flaky_run(attempts, log, 2), policy, clk)) == "0@10 1@20 2@160 3@170 end@170");
 }
