@@ -30,4 +30,10 @@
 #include <rill/async/stage/tap.hpp>
 #include <rill/async/stage/try_map.hpp>
 #include <rill/async/stage/using_resource.hpp>
+#include <rill/async/time/retry.hpp>
+#include <rill/async/time/retrying.hpp>
+#include <rill/async/time/sleep.hpp>
+#include <rill/async/time/throttle.hpp>
+#include <rill/async/time/timeout.hpp>
+#include <rill/async/time/with_timeout.hpp>
 #include <rill/async/to_sync.hpp>
