@@ -159,7 +159,10 @@ private:
 /// unchanged, Err items included. Upstream is closed (`completed`) as soon as
 /// it ends; an exception from upstream closes it (`failed`) and is rethrown by
 /// `next()` after the items queued before it. `close()` cancels the
-/// prefetcher where it waits, awaits it, then closes upstream. Throws
+/// prefetcher where it waits, awaits it, then closes upstream (a prefetcher
+/// interrupted in the middle of a pull has had a cancellation go through
+/// upstream: a `using_resource` there has already released with `failed`).
+/// Throws
 /// `std::invalid_argument` if `n` is not at least 1.
 inline constexpr detail::buffer_fn buffer{};
 

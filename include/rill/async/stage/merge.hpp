@@ -35,7 +35,9 @@ namespace rill::async {
 ///   cancelled, awaited and closed (`failed`).
 /// * `close()` cancels every side's coroutine where it waits (for its item or
 ///   for the consumer), awaits them all, then closes every side still open,
-///   each exactly once, with the exit case it was given.
+///   each exactly once, with the exit case it was given. A side interrupted
+///   in the middle of a pull has had a cancellation go through it, so a
+///   `using_resource` inside it has already released with `failed`.
 template <class... S>
 class merge_stream {
 public:

@@ -7,6 +7,7 @@
 #include <rill/async/core.hpp>
 #include <rill/async/stage/par_map.hpp>
 
+#include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/is_executor.hpp>
