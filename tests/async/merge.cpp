@@ -150,6 +150,7 @@ TEST_CASE("merge through next() and close() by hand: every side closed once, clo
         auto x = co_await c.next();
         auto y = co_await c.next();
         CHECK((x && *x && y && *y));
+        co_await sleep_for(50ms); // each side parks with its next item: closed stopped_early
         co_await c.close();
         co_await c.close();
         auto after = co_await c.next();
