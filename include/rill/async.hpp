@@ -17,12 +17,15 @@
 #include <rill/async/source/generate.hpp>
 #include <rill/async/source/paginate.hpp>
 #include <rill/async/stage/and_then.hpp>
+#include <rill/async/stage/buffer.hpp>
 #include <rill/async/stage/drop.hpp>
 #include <rill/async/stage/enumerate.hpp>
 #include <rill/async/stage/filter.hpp>
 #include <rill/async/stage/map.hpp>
 #include <rill/async/stage/map_err.hpp>
+#include <rill/async/stage/merge.hpp>
 #include <rill/async/stage/named.hpp>
+#include <rill/async/stage/offload.hpp>
 #include <rill/async/stage/par_map.hpp>
 #include <rill/async/stage/recover.hpp>
 #include <rill/async/stage/take.hpp>

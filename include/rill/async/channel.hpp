@@ -1,7 +1,8 @@
 /// \file
 /// `async::channel<T>(capacity)`: a bounded, closable queue between coroutines
 /// of one event loop, many producers and many consumers; `stream()` reads it
-/// as a one-shot async stream.
+/// as a one-shot async stream. Producers on other threads reach it through
+/// the loop's executor (see `channel`).
 ///
 /// Unlike asio's experimental channel, closing keeps what is queued: receivers
 /// get every item sent before `close()`, then the end.
@@ -83,9 +84,22 @@ struct channel_state {
 /// (then `v` has not been moved from); `co_await receive()` waits while it is
 /// empty and gives an empty optional once it is closed and drained.
 ///
-/// A `channel` is a handle: copies share one queue. It is not thread-safe: use
-/// it from coroutines of one thread (one `io_context` run by one thread, or a
-/// strand).
+/// A `channel` is a handle: copies share one queue. It is not thread-safe:
+/// every call (`send`, `receive`, `try_send`, `close`, `size`, ...) must run on
+/// the thread of the event loop whose coroutines use the channel (an
+/// `io_context` run by one thread; with several threads, one strand for all of
+/// them). A producer on another thread (a `std::thread`, a pool) goes through
+/// that loop's executor `ex` for every call, never touching the channel itself:
+///
+///     // on the producer's thread (asio/use_future.hpp):
+///     bool sent = asio::co_spawn(ex, ch.send(v), asio::use_future).get(); // runs on the loop; waits for room
+///     asio::post(ex, [ch] { ch.close(); });                                // close, on the loop too
+///
+/// `ch.send(v)` only creates the coroutine on the producer's thread (it refers
+/// to `ch` and `v`, which must stay alive until it is done: `get()` sees to
+/// that); it runs on the loop. `get()` blocks the producer while the channel is
+/// full: backpressure across threads. Never call `get()` on the loop's own
+/// thread (it would wait for itself). See docs/13-async.md, "Producers on other threads".
 template <class T>
 class channel {
 public:
