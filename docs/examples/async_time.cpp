@@ -78,7 +78,7 @@ int main() {
             co_return at("user" + std::to_string(id));
         };
         auto users = async::iota(1, 4)
-                   | async::par_map(async::with_timeout(100ms, lookup, clk), {.workers = 3}) // result<std::string>s
+                   | async::par_map(async::with_timeout(100ms, lookup, clk), {.concurrency = 3}) // result<std::string>s
                    | async::try_map([](rill::result<std::string> r) { return r; });           // flattened
         print(vt::run_virtual(async::collect(users)));
         // [/snippet:with_timeout]

@@ -319,7 +319,7 @@ TEST_CASE("retrying under par_map: the items' backoffs overlap in virtual time")
     };
     auto s = async::iota(0, 3) |
              async::par_map(async::retrying({.backoff = rill::backoff::constant(100ms)}, once_down, clk),
-                            {.workers = 3}) |
+                            {.concurrency = 3}) |
              async::try_map([](rill::result<int> r) { return r; });
     CHECK(timeline(s) == "0@100 1@100 2@100 end@100");
 }
@@ -399,7 +399,7 @@ TEST_CASE("with_timeout under par_map: a limit per call; results of result type 
         if (x == 1) co_return rill::err("E", "one");
         co_return x;
     };
-    auto s = async::iota(0, 3) | async::par_map(async::with_timeout(100ms, sleepy, clk), {.workers = 3}) |
+    auto s = async::iota(0, 3) | async::par_map(async::with_timeout(100ms, sleepy, clk), {.concurrency = 3}) |
              async::try_map([](rill::result<int> r) { return r; });
     CHECK(timeline(s) == "0@0 E@60 timeout@100 end@100");
     CHECK(vclock::armed_timers() == 0);

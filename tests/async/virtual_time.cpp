@@ -58,7 +58,7 @@ TEST_CASE("concurrent coroutines wake in the order of their virtual deadlines") 
         co_return std::to_string(id) + "@" + std::to_string(now_ms());
     };
     auto ids = async::iota(0, 4);
-    auto s = ids | async::par_map(lookup, {.workers = 4, .ordered = false});
+    auto s = ids | async::par_map(lookup, {.concurrency = 4, .ordered = false});
     CHECK(show(vt::run_virtual(async::collect(s))) == "3@0 2@30 1@60 0@90");
     CHECK(vclock::elapsed() == 90ms);
 }

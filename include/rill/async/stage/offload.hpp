@@ -143,7 +143,7 @@ struct offload_fn {
         auto ex = pool_executor(pool);
         using call = offload_call<decltype(ex), F>;
         return rill::async::par_map(std::forward<S>(s), call{std::move(ex), std::move(f)},
-                       par_options{.workers = o.concurrency, .ordered = true});
+                       par_options{.concurrency = o.concurrency, .ordered = true});
     }
     template <class P, class F>
         requires(!any_stream<P>)
