@@ -12,11 +12,14 @@
 #include <rill/async/sink/fold.hpp>
 #include <rill/async/sink/for_each.hpp>
 #include <rill/async/sink/partition.hpp>
+#include <rill/async/sink/to.hpp>
 #include <rill/async/sink/try_collect.hpp>
 #include <rill/async/source/from.hpp>
 #include <rill/async/source/generate.hpp>
 #include <rill/async/source/paginate.hpp>
 #include <rill/async/stage/and_then.hpp>
+#include <rill/async/stage/chunk.hpp>
+#include <rill/async/stage/concat.hpp>
 #include <rill/async/stage/drop.hpp>
 #include <rill/async/stage/enumerate.hpp>
 #include <rill/async/stage/filter.hpp>
@@ -25,9 +28,12 @@
 #include <rill/async/stage/named.hpp>
 #include <rill/async/stage/par_map.hpp>
 #include <rill/async/stage/recover.hpp>
+#include <rill/async/stage/scan.hpp>
 #include <rill/async/stage/take.hpp>
 #include <rill/async/stage/take_while.hpp>
 #include <rill/async/stage/tap.hpp>
 #include <rill/async/stage/try_map.hpp>
 #include <rill/async/stage/using_resource.hpp>
+#include <rill/async/stage/zip.hpp>
+#include <rill/async/stream.hpp>
 #include <rill/async/to_sync.hpp>
