@@ -33,7 +33,8 @@ auto items() {
 }
 // [/snippet:items]
 
-// A table whose rows are read with an awaited open and close.
+// [snippet:table]
+// A table whose rows are read between an awaited open and close.
 auto table(std::string name, int rows) {
     auto open = [name]() -> asio::awaitable<std::string> {
         co_await sleep_for(1ms);
@@ -48,6 +49,7 @@ auto table(std::string name, int rows) {
         return async::iota(0, rows) | async::map([&t](int i) { return t + std::to_string(i); });
     });
 }
+// [/snippet:table]
 } // namespace
 
 int main() {
