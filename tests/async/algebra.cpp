@@ -40,6 +40,38 @@ auto held(std::shared_ptr<event_log> l, std::string name, S src) {
     return async::using_resource(acquire_async(l, name), release_async(l), [src](std::string&) { return src; });
 }
 
+// Ok(0) ... Ok(n-1), logging "open NAME" at its first pull and "close NAME
+// <exit_case>" at every close(): unlike using_resource, it does not release by
+// itself at its end, so a close an operator forgets, or repeats, shows.
+struct probe {
+    using value_type = int;
+    std::shared_ptr<event_log> l;
+    std::string name;
+    int n;
+
+    struct cursor {
+        using value_type = int;
+        std::shared_ptr<event_log> l;
+        std::string name;
+        int n;
+        int i = 0;
+        bool started = false;
+        asio::awaitable<async::item<int>> next() {
+            if (!started) l->add("open " + name);
+            started = true;
+            if (i >= n) co_return std::nullopt;
+            co_return rill::result<int>(i++);
+        }
+        asio::awaitable<void> close(rill::exit_case how = rill::exit_case::stopped_early) {
+            std::ostringstream os;
+            os << "close " << name << ' ' << how;
+            l->add(os.str());
+            co_return;
+        }
+    };
+    cursor open() const { return cursor{l, name, n}; }
+};
+
 // 0, 1, 2, ... each after 1 ms: slow enough for a timer to cancel the consumer.
 auto slow() {
     return async::iota(0) | async::tap([](const int&) -> asio::awaitable<void> { co_await sleep_for(1ms); });
@@ -369,4 +401,37 @@ TEST_CASE("to<C> of result<T> keeps every item; the run is closed once on every 
     CHECK_THROWS_AS(async::run(async::to<std::vector<int>>(held(l, "r", async::iota(0, 5) | async::map(thrower)))),
                     boom);
     CHECK(l->str() == "open r | close r failed");
+}
+
+// --- every run closed exactly once, with how it ended --------------------------------
+
+TEST_CASE("chunk and scan pass close(exit_case) on to upstream, once") {
+    auto l = std::make_shared<event_log>();
+    CHECK(run_show(probe{l, "a", 3} | async::chunk(2) | joined) == "0,1 2");
+    CHECK(l->str() == "open a | close a completed");
+    l->events.clear();
+    CHECK(run_show(probe{l, "a", 3} | async::scan(0, [](int a, int x) { return a + x; }) | async::take(1)) == "0");
+    CHECK(l->str() == "open a | close a stopped_early");
+}
+
+TEST_CASE("concat closes each part (completed) before it opens the next, and the part in progress on a stop") {
+    auto l = std::make_shared<event_log>();
+    auto s = async::concat(probe{l, "a", 2}, probe{l, "b", 2}, probe{l, "c", 0});
+    CHECK(run_show(s) == "0 1 0 1");
+    CHECK(l->str() == "open a | close a completed | open b | close b completed | open c | close c completed");
+    l->events.clear();
+    CHECK(run_show(s | async::take(3)) == "0 1 0");
+    CHECK(l->str() == "open a | close a completed | open b | close b stopped_early");
+}
+
+TEST_CASE("zip closes every side once, last first: the side that ended completed, the others stopped_early") {
+    auto l = std::make_shared<event_log>();
+    CHECK(run_show(async::zip(probe{l, "a", 5}, probe{l, "b", 2}) | paired) == "0:0 1:1");
+    CHECK(l->str() == "open a | open b | close b completed | close a stopped_early");
+    l->events.clear();
+    CHECK(run_show(async::zip(probe{l, "a", 2}, probe{l, "b", 5}) | paired) == "0:0 1:1");
+    CHECK(l->str() == "open a | open b | close b stopped_early | close a completed");
+    l->events.clear();
+    CHECK(run_show(async::zip(probe{l, "a", 5}, probe{l, "b", 5}) | async::take(1) | paired) == "0:0");
+    CHECK(l->str() == "open a | open b | close b stopped_early | close a stopped_early");
 }

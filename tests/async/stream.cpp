@@ -96,6 +96,36 @@ TEST_CASE("stream<T>'s cursor forwards next() and close(exit_case), and closes o
     CHECK(l->str() == "open r | close r failed");
 }
 
+TEST_CASE("stream<T> forwards each close(exit_case) to the erased cursor, once") {
+    struct probe {
+        using value_type = int;
+        std::shared_ptr<event_log> l;
+        struct cursor {
+            using value_type = int;
+            std::shared_ptr<event_log> l;
+            asio::awaitable<async::item<int>> next() { co_return std::nullopt; }
+            asio::awaitable<void> close(rill::exit_case how = rill::exit_case::stopped_early) {
+                std::ostringstream os;
+                os << "close " << how;
+                l->add(os.str());
+                co_return;
+            }
+        };
+        cursor open() const { return cursor{l}; }
+    };
+    auto l = std::make_shared<event_log>();
+    async::stream<int> s = probe{l};
+    CHECK(run_show(s).empty());
+    CHECK(l->str() == "close completed");
+    l->events.clear();
+    async::run([&]() -> asio::awaitable<void> {
+        auto c = s.open();
+        co_await c.close(rill::exit_case::failed);
+        co_await c.close(); // the erased run is gone: not closed twice
+    }());
+    CHECK(l->str() == "close failed");
+}
+
 TEST_CASE("stream<T>: the sinks close the erased run with how it ended") {
     auto l = std::make_shared<event_log>();
     async::stream<int> s = logged(l);
