@@ -61,7 +61,7 @@ concept opens = requires(S&& s) {
 
 /// Any async rill stream: a description with a `value_type` whose `open()`
 /// starts a run (named as the sync `rill::any_stream` is; `async::stream<T>`
-/// is left for a type-erased async stream).
+/// is the type-erased async stream, in stream.hpp).
 template <class S>
 concept any_stream = requires { typename std::remove_cvref_t<S>::value_type; } &&
     (detail::opens<const std::remove_cvref_t<S>&> || detail::opens<std::remove_cvref_t<S>&&>);
