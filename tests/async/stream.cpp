@@ -9,6 +9,7 @@
 
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 using namespace rill_async_test;
@@ -169,3 +170,11 @@ TEST_CASE("a stream<T> cursor destroyed without close() leaves the erased run's 
     ctx.run(); // the detached release
     CHECK(l->str() == "open r | close r stopped_early");
 }
+
+// The one-shot mark of a channel's stream travels down a pipeline, so that
+// stream<T> (which may be run many times) refuses the pipeline too.
+static_assert(rill::detail::declares_one_shot<decltype(std::declval<rill::async::channel<int>&>().stream())>);
+static_assert(rill::detail::declares_one_shot<decltype(std::declval<rill::async::channel<int>&>().stream() |
+                                                       rill::async::map([](int x) { return x; }))>);
+static_assert(!rill::detail::declares_one_shot<decltype(rill::async::iota(0, 3) |
+                                                        rill::async::map([](int x) { return x; }))>);

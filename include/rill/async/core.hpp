@@ -27,6 +27,7 @@
 #pragma once
 
 #include <rill/async/asio.hpp>
+#include <rill/concepts.hpp> // rill::detail::any_one_shot
 #include <rill/result.hpp>
 #include <rill/stage/using_resource.hpp> // exit_case
 
@@ -216,6 +217,8 @@ template <class Op, class Up, class... Args>
 class stage_stream {
 public:
     using value_type = typename Op::template value<value_t<Up>, Args...>;
+    /// One-shot when its upstream is (a channel's stream): the mark travels down the pipeline.
+    static constexpr bool one_shot = rill::detail::any_one_shot<Up>;
 
     template <class U, class... A>
     constexpr stage_stream(std::in_place_t, U&& up, A&&... args)
