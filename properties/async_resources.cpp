@@ -7,6 +7,7 @@
 // consumer resumes, and no release is left to the executor.
 #include "support/doctest_rapidcheck.hpp"
 
+#include <rill/async.hpp>
 #include <rill/async/testing.hpp>
 
 namespace at = rill::async::testing;

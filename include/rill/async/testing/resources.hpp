@@ -34,6 +34,7 @@
 #include <rill/testing/resources.hpp>
 
 #include <asio/error.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/experimental/channel_error.hpp>
 
 #include <rapidcheck.h>
@@ -60,7 +61,7 @@ using ::rill::testing::resource_event;
 using ::rill::testing::tracked_resource;
 
 /// An awaitable `acquire` for `async::using_resource`: waits on the event loop
-/// (`zero_wait()`, where a cancellation can strike), then does what
+/// (on a timer that is already due: a cancellation aborts it), then does what
 /// `probe::acquire(name)` does: a guarded call (it may throw) and an acquire
 /// the probe logs (or an Err("ACQUIRE", name) when the probe says it fails).
 class async_acquire {
@@ -73,7 +74,12 @@ public:
 
 private:
     static asio::awaitable<result<tracked_resource>> run(probe p, std::string name) {
-        co_await zero_wait();
+        {
+            // A timer: an operation a cancellation aborts, as a real connect would be.
+            asio::steady_timer due(co_await asio::this_coro::executor);
+            due.expires_after(std::chrono::nanoseconds(0));
+            co_await due.async_wait(asio::use_awaitable);
+        }
         auto acquire = p.acquire(std::move(name));
         result<tracked_resource> r = acquire();
         co_return r;
@@ -87,8 +93,8 @@ private:
 inline async_acquire acquire_async(const probe& p, std::string name) { return async_acquire(p, std::move(name)); }
 
 /// An awaitable `release(tracked_resource&, exit_case)` for `async::using_resource`:
-/// waits on the event loop, then releases (logged on every call, so a double
-/// release shows).
+/// waits on the event loop (`zero_wait()`, a post: no cancellation aborts it),
+/// then releases (logged on every call, so a double release shows).
 struct async_release {
     /// The release, as a coroutine; `r` stays where `using_resource` keeps it until it is done.
     asio::awaitable<void> operator()(tracked_resource& r, exit_case how) const { return run(r, how); }
@@ -297,8 +303,10 @@ check_result check_resource_safety(GenParam gen_param, Factory factory, const ch
                         RC_FAIL("a clean run (no injected failure) threw an unknown exception");
                     }
                 }
-                if (!clean.problems_at_end.empty())
-                    RC_FAIL("a clean run: " + clean.problems_at_end + "\n    log:" + clean.log_at_end);
+                if (!clean.problems_at_end.empty()) {
+                    const std::string what = "a clean run: " + clean.problems_at_end + "\n    log:" + clean.log_at_end;
+                    RC_FAIL(what);
+                }
                 clean_calls = p.calls();
                 clean_items = clean.items;
                 clean_acquires = p.acquisitions();
