@@ -209,6 +209,16 @@ auto resource_pipeline(UsingResource using_resource_op) {
     };
 }
 
+/// The same with a wait before each Ok item of the shape, where a cancellation can strike.
+template <class UsingResource>
+auto waiting_resource_pipeline(UsingResource using_resource_op) {
+    return [using_resource_op](at::probe& p, const at::stream_shape<int>& shape) {
+        return using_resource_op(at::acquire_async(p, "r"), at::release_async(), [shape](at::tracked_resource&) {
+            return shape.build() | async::map(at::awaited([](int x) { return x; }));
+        });
+    };
+}
+
 /// `using_resource_op` for a hand-made using_resource with `b`.
 auto broken(bug b) {
     return [b](auto acquire, auto release, auto use) {
@@ -311,6 +321,8 @@ TEST_CASE("a source whose runs share state is caught; one sharing its position o
 TEST_CASE("the real async::using_resource passes the resource-safety check, with cancellation") {
     const auto r = at::check_resource_safety(shapes(), resource_pipeline(async::using_resource), quick);
     CHECK_MESSAGE(r, r.report);
+    const auto waiting_inside = at::check_resource_safety(shapes(), waiting_resource_pipeline(async::using_resource), quick);
+    CHECK_MESSAGE(waiting_inside, waiting_inside.report);
     const auto plain = at::check_resource_safety(
         rt::gen_stream_shape<int>(),
         [](at::probe& p, const rt::stream_shape<int>& shape) {
@@ -322,12 +334,13 @@ TEST_CASE("the real async::using_resource passes the resource-safety check, with
 }
 
 TEST_CASE("a using_resource that does not release when its consumer is cancelled is caught") {
-    const auto r = at::check_resource_safety(shapes(), resource_pipeline(broken(bug::forgets_on_cancel)), quick);
+    const auto r = at::check_resource_safety(shapes(), waiting_resource_pipeline(broken(bug::forgets_on_cancel)),
+                                             rt::check_options{.cases = 400});
     CHECK_FALSE(r);
     CHECK(r.report.find("never released") != std::string::npos);
     CHECK(r.report.find("cancelled before event-loop step") != std::string::npos);
     // Without cancellation the same operator passes: only the cancellation shows the bug.
-    const auto uncancelled = at::check_resource_safety(shapes(), resource_pipeline(broken(bug::forgets_on_cancel)), quick,
+    const auto uncancelled = at::check_resource_safety(shapes(), waiting_resource_pipeline(broken(bug::forgets_on_cancel)), quick,
                                                        at::resource_options{.cancellation = false});
     CHECK_MESSAGE(uncancelled, uncancelled.report);
     MESSAGE("what a user sees:\n" << r.report);
