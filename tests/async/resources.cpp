@@ -259,3 +259,48 @@ TEST_CASE("and_then opens an inner run only when its outer item is pulled") {
     CHECK(*pulls == 2);
     CHECK(l->str() == "open in0 | close in0 completed | open in1 | close in1 stopped_early");
 }
+
+namespace {
+// A release that waits on the event loop (a post: a cancellation cannot abort
+// it) before it logs "close NAME <exit_case>".
+auto release_posted(std::shared_ptr<event_log> l) {
+    return [l](std::string& name, rill::exit_case how) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        co_await asio::post(ex, asio::use_awaitable);
+        std::ostringstream os;
+        os << "close " << name << ' ' << how;
+        l->add(os.str());
+    };
+}
+} // namespace
+
+TEST_CASE("a cancellation at any step, also while take or and_then close a run inside next(), releases every resource once") {
+    // take(1) closes its upstream inside next(), and_then closes each inner run
+    // there too: a cancellation that strikes then must not cut the close short.
+    for (std::size_t k = 1; k < 60; ++k) {
+        auto l = std::make_shared<event_log>();
+        auto inner = [l](int x) {
+            return async::using_resource(acquire_async(l, "in" + std::to_string(x)), release_posted(l),
+                                         [](std::string&) { return async::iota(0, 2); });
+        };
+        auto s = async::using_resource(acquire_async(l, "a"), release_posted(l),
+                                       [inner](std::string&) { return async::iota(0, 3) | async::and_then(inner); }) |
+                 async::take(3);
+        asio::cancellation_signal sig;
+        bool done = false;
+        {
+            asio::io_context ctx;
+            asio::co_spawn(ctx, async::count(s),
+                           asio::bind_cancellation_slot(sig.slot(), [&done](std::exception_ptr, std::size_t) { done = true; }));
+            for (std::size_t step = 1; !done; ++step) {
+                if (step == k) sig.emit(asio::cancellation_type::terminal);
+                if (ctx.run_one() == 0) break;
+            }
+            REQUIRE(done);
+            std::size_t opens = 0, closes = 0;
+            for (const auto& e : l->events) (e.rfind("open", 0) == 0 ? opens : closes) += 1;
+            INFO("cancelled before step " << k << ": " << l->str());
+            CHECK(opens == closes); // released by the time the consumer resumed
+        }
+    }
+}

@@ -39,6 +39,18 @@
 #include <type_traits>
 #include <utility>
 
+/// Awaits a close (or any cleanup) even when the coroutine was cancelled: asio
+/// makes every `co_await` of a cancelled coroutine throw until this is turned
+/// off, so the switch has to be inline in the coroutine that closes (a helper
+/// coroutine's own `co_await` would throw first).
+#define RILL_ASYNC_SHIELDED(...)                                                        \
+    do {                                                                                \
+        const bool rill_async_throw_ = co_await ::asio::this_coro::throw_if_cancelled(); \
+        co_await ::asio::this_coro::throw_if_cancelled(false);                          \
+        __VA_ARGS__;                                                                    \
+        co_await ::asio::this_coro::throw_if_cancelled(rill_async_throw_);              \
+    } while (false)
+
 namespace rill::async {
 
 /// What `next()` gives: an item, or an empty optional at the end of the run.
@@ -277,7 +289,9 @@ struct upstream {
     asio::awaitable<void> close(exit_case how) {
         if (closed) co_return;
         closed = true;
-        co_await close_with(c, how);
+        // Shielded: a stage closes upstream inside next() too (take's n-th
+        // item), where a cancellation would otherwise cut the close short.
+        RILL_ASYNC_SHIELDED(co_await close_with(c, how));
     }
 };
 
@@ -304,15 +318,3 @@ inline std::size_t unclosed_releases() noexcept {
 }
 
 } // namespace rill::async
-
-/// Awaits a close (or any cleanup) even when the coroutine was cancelled: asio
-/// makes every `co_await` of a cancelled coroutine throw until this is turned
-/// off, so the switch has to be inline in the coroutine that closes (a helper
-/// coroutine's own `co_await` would throw first).
-#define RILL_ASYNC_SHIELDED(...)                                                        \
-    do {                                                                                \
-        const bool rill_async_throw_ = co_await ::asio::this_coro::throw_if_cancelled(); \
-        co_await ::asio::this_coro::throw_if_cancelled(false);                          \
-        __VA_ARGS__;                                                                    \
-        co_await ::asio::this_coro::throw_if_cancelled(rill_async_throw_);              \
-    } while (false)

@@ -60,7 +60,8 @@ struct and_then_stage {
                         co_return r;
                     }
                     // The inner run ends (and releases) before the next outer item is pulled.
-                    co_await close_with(*inner_, exit_case::completed);
+                    // Shielded, as every close: a cancellation must not cut it short.
+                    RILL_ASYNC_SHIELDED(co_await close_with(*inner_, exit_case::completed));
                     inner_.reset();
                 }
                 auto o = co_await this->up_.c.next();
