@@ -25,13 +25,14 @@ asio::awaitable<async::from_stream<rill::stream<int>>> orders_of(int customer) {
         rill::err_info closed{"CLOSED", std::to_string(customer)};
         co_return async::from(rill::stream<int>(rill::failed<int>(closed)));
     }
-    co_return async::from(rill::stream<int>(rill::iota(customer * 10, customer * 10 + 2)));
+    const int first = customer % 100'000 * 10; // any int: no overflow
+    co_return async::from(rill::stream<int>(rill::iota(first, first + 2)));
 }
 
 asio::awaitable<rill::result<int>> price(int order) {
     co_await round_trip();
     if (order % 7 == 0) co_return rill::err("NO_PRICE", std::to_string(order));
-    co_return order * 3;
+    co_return order % 100'000 * 3;
 }
 // [/snippet:functions]
 
