@@ -12,7 +12,9 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/is_executor.hpp>
 #include <asio/execution/executor.hpp>
+#include <asio/execution/outstanding_work.hpp>
 #include <asio/post.hpp>
+#include <asio/prefer.hpp>
 
 #include <cstddef>
 #include <exception>
@@ -51,11 +53,12 @@ auto pool_executor(P& p) {
 
 // The three steps of one offloaded call: the job on a pool thread, then its
 // outcome handed back to the awaiting coroutine on that coroutine's executor.
-template <class R, class Handler>
+template <class R, class Handler, class Work>
 struct offload_resume {
     Handler handler;
     std::exception_ptr error;
     std::optional<R> value;
+    Work work; // released here, on the awaiting coroutine's thread, with this handler
     void operator()() { std::move(handler)(error, std::move(value)); }
 };
 
@@ -73,9 +76,15 @@ struct offload_job {
         } catch (...) {
             error = std::current_exception();
         }
-        auto home = work.get_executor();
-        asio::post(home, offload_resume<R, Handler>{std::move(handler), error, std::move(value)});
-        work.reset();
+        // The work guard travels with the outcome and is released on the
+        // coroutine's thread. Once the outcome is posted, this thread must not
+        // touch that executor's context again: the coroutine may end at once,
+        // and its context be destroyed (async::run returns as soon as its
+        // awaitable is done, outstanding work or not). So the post goes
+        // through an untracked copy of the executor, whose destruction here
+        // does not reach the context.
+        const auto home = asio::prefer(work.get_executor(), asio::execution::outstanding_work.untracked);
+        asio::post(home, offload_resume<R, Handler, Work>{std::move(handler), error, std::move(value), std::move(work)});
     }
 };
 
