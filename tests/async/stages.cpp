@@ -5,7 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstddef>
+#include <string>
 #include <utility>
+#include <vector>
 
 using namespace rill_async_test;
 
@@ -166,4 +169,92 @@ TEST_CASE("an exception from a user function propagates after the run is closed"
              });
     CHECK_THROWS_AS(async::run(async::for_each(p, [](int) {})), boom);
     CHECK(l->str() == "open r | close r failed");
+}
+
+// --- the synchronous fast path (core.hpp, `drains`) ------------------------------------
+
+namespace {
+// A sink for try_drain() that records what it is given and stops after `stop_after` items.
+struct recording_sink {
+    std::vector<std::string> seen{};
+    std::size_t stop_after = static_cast<std::size_t>(-1);
+    bool ok(int&& v) { return add(std::to_string(v)); }
+    bool err(rill::err_info&& e) { return add(e.code + ":" + e.message); }
+    bool add(std::string s) {
+        seen.push_back(std::move(s));
+        return seen.size() < stop_after;
+    }
+};
+} // namespace
+
+TEST_CASE("fast path: plain stages over a sync source push what is ready, an awaitable function does not") {
+    auto plain = async::iota(0, 10) | async::map([](int v) { return v + 1; }) |
+                 async::filter([](int v) { return v % 2 == 0; }) |
+                 async::try_map([](int v) -> rill::result<int> { return v; }) | async::tap([](int) {}) |
+                 async::map_err([](rill::err_info e) { return e; }) | async::named("plain");
+    static_assert(async::drains<async::cursor_t<decltype(plain)&>>);
+    static_assert(async::drains<async::cursor_t<decltype(async::iota(0, 3) | async::enumerate())&>>);
+    auto awaiting = async::iota(0, 10) | async::map(twice_later) | async::map([](int v) { return v; });
+    static_assert(!async::drains<async::cursor_t<decltype(awaiting)&>>);
+    // The stages above the awaitable one still give the same items through the sinks.
+    CHECK(run_show(awaiting | async::take(3)) == "0 2 4");
+}
+
+TEST_CASE("fast path: try_drain() stops before each yield to the event loop, and next() goes on from there") {
+    async::run([]() -> asio::awaitable<void> {
+        const int n = static_cast<int>(async::from_yield_every) * 2 + 10;
+        auto c = (async::iota(0, n) | async::map([](int v) { return v + 1; })).open();
+        recording_sink sink;
+        std::vector<std::size_t> pushed_in_a_row;
+        for (;;) {
+            const std::size_t before = sink.seen.size();
+            const async::drained d = c.try_drain(sink);
+            pushed_in_a_row.push_back(sink.seen.size() - before);
+            if (d == async::drained::ended) break;
+            REQUIRE(d == async::drained::pending);
+            // Not ready now: the caller awaits, and that item comes from next().
+            auto r = co_await c.next();
+            REQUIRE(r);
+            sink.seen.push_back(std::to_string(**r));
+        }
+        REQUIRE(sink.seen.size() == static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) CHECK(sink.seen[static_cast<std::size_t>(i)] == std::to_string(i + 1));
+        CHECK(pushed_in_a_row == std::vector<std::size_t>{async::from_yield_every - 1, async::from_yield_every - 1, 10});
+        CHECK(c.try_drain(sink) == async::drained::ended); // an ended run says so again
+        co_await c.close();
+    }());
+}
+
+TEST_CASE("fast path: a sink that stops gets no further item, and the run goes on where it stopped") {
+    async::run([]() -> asio::awaitable<void> {
+        rill::result<int> bad = rill::err("E", "m");
+        auto c = (async::of(rill::result<int>(1), bad, rill::result<int>(3), rill::result<int>(4)) |
+                  async::try_map([](int v) -> rill::result<int> {
+                      if (v == 3) return rill::err("T", "three");
+                      return v * 10;
+                  }))
+                     .open();
+        recording_sink sink{{}, 2};
+        CHECK(c.try_drain(sink) == async::drained::stopped);
+        CHECK(sink.seen == std::vector<std::string>{"10", "E:m"});
+        auto r = co_await c.next(); // the third item, stamped with its position by try_map
+        REQUIRE(r);
+        REQUIRE(!r->has_value());
+        CHECK(r->error().code == "T");
+        REQUIRE(!r->error().trace.empty());
+        CHECK(r->error().trace.back().index == 2);
+        sink.stop_after = 10;
+        CHECK(c.try_drain(sink) == async::drained::ended);
+        CHECK(sink.seen.back() == "40");
+        co_await c.close();
+    }());
+}
+
+TEST_CASE("fast path: a filter that drops most items keeps each kept item once, in order") {
+    const int n = static_cast<int>(async::from_yield_every) * 3;
+    auto s = async::iota(0, n) | async::filter([](int v) { return v % 97 == 0; });
+    CHECK(async::run(async::count(s)) == static_cast<std::size_t>((n + 96) / 97));
+    auto v = async::run(async::collect(s));
+    REQUIRE(v.size() == static_cast<std::size_t>((n + 96) / 97));
+    for (std::size_t i = 0; i < v.size(); ++i) CHECK(*v[i] == static_cast<int>(i) * 97);
 }

@@ -65,6 +65,38 @@ concept cursor = std::move_constructible<C> && requires(C& c) {
     { c.close() } -> std::same_as<asio::awaitable<void>>;
 };
 
+/// What `try_drain(sink)` reports.
+enum class drained : unsigned char {
+    ended,   ///< the run is over
+    stopped, ///< the sink returned false
+    pending, ///< the next item is not ready now: `co_await next()` gives it
+};
+
+namespace detail {
+/// The sink a `drains` check passes (declared only).
+template <class T>
+struct probe_sink {
+    bool ok(T&&);
+    bool err(err_info&&);
+};
+} // namespace detail
+
+/// A cursor with the synchronous fast path, the push protocol of sync rill
+/// cursors (`rill::detail::drain`) for what is ready: `try_drain(sink)` hands
+/// every item it can give without suspending to `sink.ok(T&&)` or
+/// `sink.err(err_info&&)` until one returns false (`stopped`), the run ends
+/// (`ended`), or the next item needs an await (`pending`: the caller goes on
+/// with `co_await next()`). A sync source and the stages whose functions are
+/// plain have it, so rill's sinks run such a pipeline in one plain loop, at
+/// the sync pipeline's speed, suspending once every `from_yield_every` items;
+/// each such stage's `next()` uses it too (one coroutine frame per item for
+/// the chain, not one per stage). Optional: other cursors are pulled with
+/// `next()` only.
+template <class C>
+concept drains = cursor<C> && requires(C& c, detail::probe_sink<typename C::value_type>& k) {
+    { c.try_drain(k) } -> std::same_as<drained>;
+};
+
 namespace detail {
 template <class S>
 concept opens = requires(S&& s) {
@@ -150,6 +182,60 @@ asio::awaitable<void> close_with(C& c, exit_case how) {
 inline exit_case how_ended(bool threw, bool ended) noexcept {
     return threw ? exit_case::failed : ended ? exit_case::completed : exit_case::stopped_early;
 }
+
+// --- the synchronous fast path ----------------------------------------------------
+
+/// The `next()` and `try_drain()` of a stage whose work on an item is
+/// synchronous. `Derived` has `upstream_cursor()`, a `static constexpr bool
+/// plain` (its functions are plain: false leaves it to write `next()` itself
+/// and offer no `try_drain`), and a member template `pusher<K>`, built as
+/// `{derived, sink}`: the stage's work on one upstream item, as a sink that
+/// passes its items on to `sink`, as sync stages' drain adapters do.
+///
+/// (The coroutine is a member, not a function template taking the stage: g++
+/// warns about a coroutine frame that holds a parameter whose type uses an
+/// anonymous namespace, as a stage holding a user's lambda does; `this` it
+/// accepts.)
+template <class Derived, class In, class Out>
+class sync_stage {
+public:
+    /// Pushes what the stage can give without suspending (see `drains`).
+    template <class K>
+        requires(Derived::plain && drains<std::remove_reference_t<decltype(std::declval<Derived&>().upstream_cursor())>>)
+    drained try_drain(K& sink) {
+        typename Derived::template pusher<K> p{derived(), sink};
+        return derived().upstream_cursor().try_drain(p);
+    }
+
+protected:
+    /// `next()`: the first item the stage pushes, taken through `try_drain`
+    /// while upstream can answer, and through upstream's `next()` when not.
+    asio::awaitable<item<Out>> pull_one() {
+        item<Out> out;
+        rill::detail::first_item<Out> sink{out};
+        for (;;) {
+            if constexpr (requires { this->try_drain(sink); }) {
+                const drained d = this->try_drain(sink);
+                if (d == drained::ended) co_return std::nullopt;
+                if (d == drained::stopped) co_return out;
+            }
+            auto r = co_await static_cast<Derived*>(this)->upstream_cursor().next();
+            if (!r) co_return std::nullopt;
+            push_one(std::move(*r), sink);
+            if (out) co_return out;
+            // The stage dropped the item (filter): pull again.
+        }
+    }
+
+private:
+    Derived& derived() { return static_cast<Derived&>(*this); }
+
+    void push_one(result<In>&& r, rill::detail::first_item<Out>& sink) {
+        typename Derived::template pusher<rill::detail::first_item<Out>> p{derived(), sink};
+        if (r.has_value()) (void)p.ok(std::move(*r));
+        else (void)p.err(std::move(r.error()));
+    }
+};
 
 // --- items -----------------------------------------------------------------------
 

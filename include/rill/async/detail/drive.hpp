@@ -22,6 +22,15 @@ asio::awaitable<decltype(std::declval<K&&>().finish())> drive(C c, K k) {
     bool ended = false;
     try {
         for (;;) {
+            if constexpr (drains<C> && !is_awaitable_v<decltype(k.ok(std::declval<T&&>()))>) {
+                // What is ready is pushed into the sink without suspending (core.hpp, `drains`).
+                const drained d = c.try_drain(k);
+                if (d == drained::ended) {
+                    ended = true;
+                    break;
+                }
+                if (d == drained::stopped) break;
+            }
             auto r = co_await c.next();
             if (!r) {
                 ended = true;

@@ -57,6 +57,24 @@ public:
             co_return r;
         }
 
+        /// Pushes the sync run's items into `sink` through the sync push
+        /// protocol, up to the next point where `next()` lets the event loop
+        /// run (then `pending`).
+        template <class K>
+        drained try_drain(K& sink) {
+            if (!c_) return drained::ended;
+            const std::size_t budget = from_yield_every - 1 - pulled_ % from_yield_every;
+            if (budget == 0) return drained::pending;
+            budgeted<K> b{sink, budget};
+            const bool exhausted = rill::detail::drain(*c_, b);
+            pulled_ += budget - b.left;
+            if (exhausted) {
+                c_.reset(); // released at the end of the run
+                return drained::ended;
+            }
+            return b.sink_stopped ? drained::stopped : drained::pending;
+        }
+
         /// Destroys the sync cursor: its synchronous release.
         asio::awaitable<void> close(exit_case = exit_case::stopped_early) {
             c_.reset();
@@ -64,6 +82,23 @@ public:
         }
 
     private:
+        // Passes items on to the sink, and stops the sync drain when the sink
+        // does or when `left` items have gone by.
+        template <class K>
+        struct budgeted {
+            K& down;
+            std::size_t left;
+            bool sink_stopped = false;
+
+            bool ok(value_type&& x) { return pass(down.ok(std::move(x))); }
+            bool err(err_info&& e) { return pass(down.err(std::move(e))); }
+            bool pass(bool more) {
+                --left;
+                sink_stopped = !more;
+                return more && left > 0;
+            }
+        };
+
         std::optional<C> c_;
         std::size_t pulled_ = 0;
     };

@@ -15,24 +15,35 @@ struct enumerate_stage : no_checks {
     using value = std::pair<std::size_t, T>;
 
     template <class C>
-    class cursor {
+    class cursor : public sync_stage<cursor<C>, typename C::value_type, value<typename C::value_type>> {
+        using in = typename C::value_type;
+
     public:
-        using value_type = value<typename C::value_type>;
+        using value_type = value<in>;
 
         explicit cursor(C up) : up_{std::move(up)} {}
 
-        asio::awaitable<item<value_type>> next() {
-            auto r = co_await up_.c.next();
-            if (!r) co_return std::nullopt;
-            const std::size_t index = index_++;
-            if (!r->has_value()) [[unlikely]]
-                co_return fail<value_type>(std::move(r->error()));
-            co_return ok<value_type>(index, std::move(**r));
-        }
+        asio::awaitable<item<value_type>> next() { return this->pull_one(); }
 
         asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
 
     private:
+        friend sync_stage<cursor, in, value_type>;
+        static constexpr bool plain = true;
+
+        C& upstream_cursor() { return up_.c; }
+
+        template <class K>
+        struct pusher {
+            cursor& self;
+            K& down;
+            bool ok(in&& x) { return down.ok(value_type(self.index_++, std::move(x))); }
+            bool err(err_info&& e) {
+                ++self.index_;
+                return down.err(std::move(e));
+            }
+        };
+
         upstream<C> up_;
         std::size_t index_ = 0;
     };

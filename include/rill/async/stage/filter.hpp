@@ -22,24 +22,43 @@ struct filter_stage {
     }
 
     template <class C, class P>
-    class cursor : public fn_cursor<C, P> {
+    class cursor : public fn_cursor<C, P>, public sync_stage<cursor<C, P>, typename C::value_type, typename C::value_type> {
     public:
         using value_type = typename C::value_type;
 
         using fn_cursor<C, P>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
+            if constexpr (plain) return this->pull_one();
+            else return next_awaiting();
+        }
+
+    private:
+        friend sync_stage<cursor, value_type, value_type>;
+        static constexpr bool plain = !returns_awaitable<P, const value_type&>;
+
+        C& upstream_cursor() { return this->up_.c; }
+
+        template <class K>
+        struct pusher {
+            cursor& self;
+            K& down;
+            bool ok(value_type&& x) {
+                if (!std::invoke(self.f_, std::as_const(x))) return true; // dropped
+                return down.ok(std::move(x));
+            }
+            bool err(err_info&& e) { return down.err(std::move(e)); }
+        };
+
+        asio::awaitable<item<value_type>> next_awaiting() {
             for (;;) {
                 auto r = co_await this->up_.c.next();
                 if (!r || !r->has_value()) co_return r;
-                bool keep;
                 const value_type& x = **r;
-                if constexpr (returns_awaitable<P, const value_type&>) keep = co_await std::invoke(this->f_, x);
-                else keep = std::invoke(this->f_, x);
+                const bool keep = co_await std::invoke(this->f_, x);
                 if (keep) co_return r;
             }
         }
-
     };
 };
 

@@ -27,7 +27,7 @@ struct map_stage {
     }
 
     template <class C, class F>
-    class cursor : public fn_cursor<C, F> {
+    class cursor : public fn_cursor<C, F>, public sync_stage<cursor<C, F>, typename C::value_type, value<typename C::value_type, F>> {
         using in = typename C::value_type;
 
     public:
@@ -36,18 +36,32 @@ struct map_stage {
         using fn_cursor<C, F>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
+            if constexpr (plain) return this->pull_one();
+            else return next_awaiting();
+        }
+
+    private:
+        friend sync_stage<cursor, in, value_type>;
+        static constexpr bool plain = !returns_awaitable<F, in&&>;
+
+        C& upstream_cursor() { return this->up_.c; }
+
+        template <class K>
+        struct pusher {
+            cursor& self;
+            K& down;
+            bool ok(in&& x) { return down.ok(std::invoke(self.f_, std::move(x))); }
+            bool err(err_info&& e) { return down.err(std::move(e)); }
+        };
+
+        asio::awaitable<item<value_type>> next_awaiting() {
             auto r = co_await this->up_.c.next();
             if (!r) co_return std::nullopt;
             if (!r->has_value()) [[unlikely]]
                 co_return fail<value_type>(std::move(r->error()));
-            if constexpr (returns_awaitable<F, in&&>) {
-                value_type v = co_await std::invoke(this->f_, std::move(**r));
-                co_return ok<value_type>(std::move(v));
-            } else {
-                co_return ok<value_type>(std::invoke(this->f_, std::move(**r)));
-            }
+            value_type v = co_await std::invoke(this->f_, std::move(**r));
+            co_return ok<value_type>(std::move(v));
         }
-
     };
 };
 

@@ -26,27 +26,53 @@ struct map_err_stage {
     }
 
     template <class C, class F>
-    class cursor : public fn_cursor<C, F> {
+    class cursor : public fn_cursor<C, F>, public sync_stage<cursor<C, F>, typename C::value_type, typename C::value_type> {
     public:
         using value_type = typename C::value_type;
 
         using fn_cursor<C, F>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
+            if constexpr (plain) return this->pull_one();
+            else return next_awaiting();
+        }
+
+    private:
+        friend sync_stage<cursor, value_type, value_type>;
+        static constexpr bool plain = !returns_awaitable<F, err_info&&>;
+
+        C& upstream_cursor() { return this->up_.c; }
+
+        template <class K>
+        struct pusher {
+            cursor& self;
+            K& down;
+            bool ok(value_type&& x) {
+                ++self.index_;
+                return down.ok(std::move(x));
+            }
+            bool err(err_info&& e) {
+                const std::size_t index = self.index_++;
+                // The trace is provenance: it follows the error through its relabelling.
+                auto trace = std::move(e.trace);
+                err_info out = std::invoke(self.f_, std::move(e));
+                if (out.trace.empty()) out.trace = std::move(trace);
+                out.at("map_err", index);
+                return down.err(std::move(out));
+            }
+        };
+
+        asio::awaitable<item<value_type>> next_awaiting() {
             auto r = co_await this->up_.c.next();
             if (!r) co_return r;
             const std::size_t index = index_++;
             if (r->has_value()) co_return r;
-            // The trace is provenance: it follows the error through its relabelling.
             auto trace = std::move(r->error().trace);
-            err_info e;
-            if constexpr (returns_awaitable<F, err_info&&>) e = co_await std::invoke(this->f_, std::move(r->error()));
-            else e = std::invoke(this->f_, std::move(r->error()));
+            err_info e = co_await std::invoke(this->f_, std::move(r->error()));
             if (e.trace.empty()) e.trace = std::move(trace);
             co_return fail_at<value_type>(std::move(e), "map_err", index);
         }
 
-    private:
         std::size_t index_ = 0;
     };
 };

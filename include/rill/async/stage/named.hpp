@@ -18,25 +18,35 @@ struct named_stage {
     static constexpr void check() {}
 
     template <class C, class L>
-    class cursor {
+    class cursor : public sync_stage<cursor<C, L>, typename C::value_type, typename C::value_type> {
     public:
         using value_type = typename C::value_type;
 
         cursor(C up, std::string label) : up_{std::move(up)}, label_(std::move(label)) {}
 
-        asio::awaitable<item<value_type>> next() {
-            auto r = co_await up_.c.next();
-            if (r && !r->has_value()) [[unlikely]] {
-                // Frames recorded since the previous `named` have no stage name yet.
-                for (auto& f : r->error().trace)
-                    if (f.stage.empty()) f.stage = label_;
-            }
-            co_return r;
-        }
+        asio::awaitable<item<value_type>> next() { return this->pull_one(); }
 
         asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
 
     private:
+        friend sync_stage<cursor, value_type, value_type>;
+        static constexpr bool plain = true;
+
+        C& upstream_cursor() { return up_.c; }
+
+        template <class K>
+        struct pusher {
+            cursor& self;
+            K& down;
+            bool ok(value_type&& x) { return down.ok(std::move(x)); }
+            bool err(err_info&& e) {
+                // Frames recorded since the previous `named` have no stage name yet.
+                for (auto& f : e.trace)
+                    if (f.stage.empty()) f.stage = self.label_;
+                return down.err(std::move(e));
+            }
+        };
+
         upstream<C> up_;
         std::string label_;
     };

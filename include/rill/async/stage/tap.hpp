@@ -23,22 +23,42 @@ struct tap_stage {
     }
 
     template <class C, class F>
-    class cursor : public fn_cursor<C, F> {
+    class cursor : public fn_cursor<C, F>, public sync_stage<cursor<C, F>, typename C::value_type, typename C::value_type> {
     public:
         using value_type = typename C::value_type;
 
         using fn_cursor<C, F>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
+            if constexpr (plain) return this->pull_one();
+            else return next_awaiting();
+        }
+
+    private:
+        friend sync_stage<cursor, value_type, value_type>;
+        static constexpr bool plain = !returns_awaitable<F, const value_type&>;
+
+        C& upstream_cursor() { return this->up_.c; }
+
+        template <class K>
+        struct pusher {
+            cursor& self;
+            K& down;
+            bool ok(value_type&& x) {
+                std::invoke(self.f_, std::as_const(x));
+                return down.ok(std::move(x));
+            }
+            bool err(err_info&& e) { return down.err(std::move(e)); }
+        };
+
+        asio::awaitable<item<value_type>> next_awaiting() {
             auto r = co_await this->up_.c.next();
             if (r && r->has_value()) {
                 const value_type& x = **r;
-                if constexpr (returns_awaitable<F, const value_type&>) co_await std::invoke(this->f_, x);
-                else std::invoke(this->f_, x);
+                co_await std::invoke(this->f_, x);
             }
             co_return r;
         }
-
     };
 };
 

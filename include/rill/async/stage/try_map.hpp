@@ -29,7 +29,7 @@ struct try_map_stage {
     }
 
     template <class C, class F>
-    class cursor : public fn_cursor<C, F> {
+    class cursor : public fn_cursor<C, F>, public sync_stage<cursor<C, F>, typename C::value_type, value<typename C::value_type, F>> {
         using in = typename C::value_type;
 
     public:
@@ -38,24 +38,47 @@ struct try_map_stage {
         using fn_cursor<C, F>::fn_cursor;
 
         asio::awaitable<item<value_type>> next() {
+            if constexpr (plain) return this->pull_one();
+            else return next_awaiting();
+        }
+
+    private:
+        friend sync_stage<cursor, in, value_type>;
+        static constexpr bool plain = !returns_awaitable<F, in&&>;
+
+        C& upstream_cursor() { return this->up_.c; }
+
+        template <class K>
+        struct pusher {
+            cursor& self;
+            K& down;
+            bool ok(in&& x) {
+                const std::size_t index = self.index_++;
+                auto r = std::invoke(self.f_, std::move(x));
+                if (r.has_value()) [[likely]]
+                    return down.ok(std::move(*r));
+                rill::detail::stamp(r, "try_map", index);
+                return down.err(std::move(r.error()));
+            }
+            bool err(err_info&& e) {
+                ++self.index_;
+                return down.err(std::move(e));
+            }
+        };
+
+        asio::awaitable<item<value_type>> next_awaiting() {
             auto r = co_await this->up_.c.next();
             if (!r) co_return std::nullopt;
             const std::size_t index = index_++;
             if (!r->has_value()) [[unlikely]]
                 co_return fail<value_type>(std::move(r->error()));
-            item<value_type> out;
-            if constexpr (returns_awaitable<F, in&&>) {
-                result<value_type> v = co_await std::invoke(this->f_, std::move(**r));
-                out.emplace(std::move(v));
-            } else {
-                out.emplace(std::invoke(this->f_, std::move(**r)));
-            }
+            result<value_type> v = co_await std::invoke(this->f_, std::move(**r));
+            item<value_type> out(std::in_place, std::move(v));
             if (!out->has_value()) [[unlikely]]
                 rill::detail::stamp(*out, "try_map", index);
             co_return out;
         }
 
-    private:
         std::size_t index_ = 0;
     };
 };
