@@ -30,6 +30,7 @@
 #pragma once
 
 #include <rill/async/core.hpp>
+#include <rill/async/detail/parking.hpp>
 
 #include <exception>
 #include <memory>
@@ -49,16 +50,17 @@ struct generator_stopped : std::exception {
 
 namespace detail {
 
-using bool_channel = asio::experimental::channel<void(std::error_code, bool)>;
-
-/// What the consumer and the body of one run of `generate` share.
+/// What the consumer and the body of one run of `generate` share. The body
+/// and the consumer take turns: the consumer's pull resumes the parked body
+/// inline (`parking::wake_now`), and the body's next yield leaves the item in
+/// `slot` and parks again, so an item that the body yields without awaiting
+/// anything else crosses over without a trip through the event loop.
 template <class T>
-struct generator_channels {
-    explicit generator_channels(const asio::any_io_executor& ex) : demand(ex, 0), items(ex, 0), done(ex, 1) {}
-
-    bool_channel demand; // consumer -> body: true to go on, false to stop (rendezvous)
-    asio::experimental::channel<void(std::error_code, item<T>)> items; // body -> consumer (rendezvous)
-    bool_channel done;   // the body's runner has returned
+struct generator_state {
+    parking body;     // the body, parked in `out(x)` until the next pull or the close
+    parking consumer; // the consumer, parked in next() or close() while the body is busy
+    item<T> slot{};   // the item the body yielded, until the consumer takes it
+    bool more = true; // what a woken body's `out(x)` returns: pulled again, or closed
     asio::cancellation_signal cancel;
     std::exception_ptr error{}; // escaped the body: rethrown by next()
     bool stopping = false;      // the body must not hand out more items
@@ -74,7 +76,7 @@ template <class T>
 class yielder {
 public:
     /// Built by the run; not copyable.
-    explicit yielder(detail::generator_channels<T>& ch) : ch_(ch) {}
+    explicit yielder(detail::generator_state<T>& st) : st_(st) {}
     yielder(const yielder&) = delete;
     yielder& operator=(const yielder&) = delete;
 
@@ -82,27 +84,25 @@ public:
     template <class U>
         requires std::is_constructible_v<result<T>, U&&>
     asio::awaitable<bool> operator()(U&& value) {
-        if (ch_.stopping) throw generator_stopped{};
-        item<T> it(std::in_place, std::forward<U>(value));
-        const std::error_code no_error;
-        co_await ch_.items.async_send(no_error, std::move(it), asio::use_awaitable);
-        if (ch_.stopping) co_return false; // the run was abandoned: nobody will pull
-        const bool more = co_await ch_.demand.async_receive(asio::use_awaitable);
-        if (!more) ch_.stopping = true;
-        co_return more;
+        if (st_.stopping) throw generator_stopped{};
+        st_.slot.emplace(std::forward<U>(value));
+        // A consumer that had to wait (this body awaited something) is resumed from the queue.
+        if (st_.consumer.parked()) st_.consumer.wake_later();
+        co_await st_.body.wait();
+        if (!st_.more) st_.stopping = true;
+        co_return st_.more;
     }
 
 private:
-    detail::generator_channels<T>& ch_;
+    detail::generator_state<T>& st_;
 };
 
 namespace detail {
 
 template <class T, class Body>
-struct generator_run : generator_channels<T> {
-    generator_run(const asio::any_io_executor& ex, Body b)
-        : generator_channels<T>(ex), body(std::move(b)), out(*this) {}
-    Body body; // the run's copy, at a stable address: a lambda's captures stay valid
+struct generator_run : generator_state<T> {
+    explicit generator_run(Body b) : body_fn(std::move(b)), out(*this) {}
+    Body body_fn; // the run's copy, at a stable address: a lambda's captures stay valid
     yielder<T> out;
 };
 
@@ -110,23 +110,14 @@ template <class T, class Body>
 asio::awaitable<void> run_generator(std::shared_ptr<generator_run<T, Body>> st) {
     std::exception_ptr ep;
     try {
-        co_await st->body(st->out);
+        co_await st->body_fn(st->out);
     } catch (const generator_stopped&) {
     } catch (...) {
         ep = std::current_exception();
     }
-    const std::error_code no_error;
-    if (!st->stopping) {
-        // The consumer awaits an item: hand it the end of the run (and the exception).
-        st->error = ep;
-        item<T> end;
-        try {
-            co_await st->items.async_send(no_error, std::move(end), asio::use_awaitable);
-        } catch (...) {
-        }
-    }
+    if (!st->stopping) st->error = ep; // the consumer is still pulling: next() rethrows it
     st->finished = true;
-    st->done.try_send(no_error, true);
+    if (st->consumer.parked()) st->consumer.wake_later();
 }
 
 } // namespace detail
@@ -144,7 +135,6 @@ public:
     /// A run: starts the body on the first `next()`.
     class cursor {
         using run = detail::generator_run<T, Body>;
-        enum class phase : unsigned char { idle, waiting, parked, ended };
 
     public:
         /// The type of the items' values.
@@ -157,7 +147,8 @@ public:
         cursor& operator=(cursor&&) = delete;
 
         ~cursor() {
-            if (st_ && !closed_ && (phase_ == phase::waiting || phase_ == phase::parked)) {
+            if (st_ && !closed_ && !st_->finished) {
+                // The body is cancelled where it waits (at its yield, or at what it awaits).
                 st_->stopping = true;
                 st_->cancel.emit(asio::cancellation_type::terminal);
                 detail::count_unclosed();
@@ -166,26 +157,25 @@ public:
 
         /// Resumes the body until it hands out its next item or returns.
         asio::awaitable<item<T>> next() {
-            if (closed_ || phase_ == phase::ended) co_return std::nullopt;
+            if (closed_ || ended_) co_return std::nullopt;
             if (!st_) {
                 auto ex = co_await asio::this_coro::executor;
-                st_ = std::make_shared<run>(ex, std::move(*body_));
+                st_ = std::make_shared<run>(std::move(*body_));
                 body_.reset();
-                phase_ = phase::waiting;
                 asio::co_spawn(ex, detail::run_generator<T, Body>(st_),
                                asio::bind_cancellation_slot(st_->cancel.slot(), asio::detached));
-            } else {
-                phase_ = phase::waiting;
-                const std::error_code no_error;
-                co_await st_->demand.async_send(no_error, true, asio::use_awaitable);
+            } else if (!st_->slot && st_->body.parked()) {
+                st_->more = true;
+                st_->body.wake_now(); // runs the body up to its next yield or its next real await
             }
-            item<T> it = co_await st_->items.async_receive(asio::use_awaitable);
-            if (!it) {
-                phase_ = phase::ended;
+            while (!st_->slot && !st_->finished) co_await st_->consumer.wait();
+            if (!st_->slot) {
+                ended_ = true;
                 if (st_->error) std::rethrow_exception(std::exchange(st_->error, nullptr));
-                co_return it;
+                co_return std::nullopt;
             }
-            phase_ = phase::parked;
+            item<T> it = std::move(st_->slot);
+            st_->slot.reset();
             const std::size_t index = index_++;
             if (!it->has_value()) [[unlikely]]
                 rill::detail::stamp(*it, "generate", index);
@@ -197,15 +187,16 @@ public:
             if (closed_) co_return;
             closed_ = true;
             if (!st_ || st_->finished) co_return;
+            st_->slot.reset();
+            if (st_->body.parked()) {
+                st_->more = false;
+                st_->body.wake_now(); // out(x) returns false: the body's cleanup runs now
+            } else {
+                st_->stopping = true; // busy: cancelled at the operation it awaits
+                st_->cancel.emit(asio::cancellation_type::terminal);
+            }
             try {
-                if (phase_ == phase::parked) {
-                    const std::error_code no_error;
-                    co_await st_->demand.async_send(no_error, false, asio::use_awaitable);
-                } else if (phase_ == phase::waiting) {
-                    st_->stopping = true;
-                    st_->cancel.emit(asio::cancellation_type::terminal);
-                }
-                if (!st_->finished) (void)co_await st_->done.async_receive(asio::use_awaitable);
+                while (!st_->finished) co_await st_->consumer.wait();
             } catch (...) {
             }
         }
@@ -214,7 +205,7 @@ public:
         std::optional<Body> body_;
         std::shared_ptr<run> st_{};
         std::size_t index_ = 0;
-        phase phase_ = phase::idle;
+        bool ended_ = false;
         bool closed_ = false;
     };
 
