@@ -15,7 +15,7 @@
 //   the ideal (one wait of 100 ms: 10 waves of 10 ms), 1000 bare asio worker
 //   coroutines sharing a counter (asio_loop), and the thread-based
 //   `rill::par_map` with 1000 workers sleeping 10 ms each (threads). Wall-clock
-//   time.
+//   time, and the memory a run adds at its peak (peak_rss_kib).
 #include "support/harness.hpp"
 #include "support/work.hpp"
 
@@ -276,7 +276,7 @@ void define_cases() {
                         {"async_push", [](int64_t m) { return async_requests(m); }},
                         {"threads", [](int64_t m) { return thread_requests(m); }},
                     },
-                    true);
+                    /*real_time=*/true, /*memory=*/true);
 }
 
 } // namespace

@@ -155,6 +155,8 @@ def load_benchmarks(results_dir):
                 "allocs": b.get("allocs_per_item"),
                 "items": b.get("items"),
                 "errors": b.get("errors"),
+                "peak_heap_kib": b.get("peak_heap_kib"),
+                "peak_rss_kib": b.get("peak_rss_kib"),
             }
     return data, context
 
@@ -218,6 +220,22 @@ def family_tables(data):
             c = cases[case]
             out.append("| %s | " % case + " | ".join(fmt_allocs(c[p]["allocs"]) if p in c else "—" for p in peers) + " |")
         out.append("")
+        measured = [case for case in sorted(cases) if any(v.get("peak_heap_kib") is not None for v in cases[case].values())]
+        if measured:
+            out.append("Memory of a run at its peak, MiB: the heap (what operator new holds, coroutine frames "
+                       "included) / the resident set it added (thread stacks included; heap pages that earlier "
+                       "runs left to the allocator are not counted again):\n")
+            out.append("| case | " + " | ".join(names.get(p, p) for p in peers) + " |")
+            out.append("|---|" + "|".join("---:" for _ in peers) + "|")
+            for case in measured:
+                c = cases[case]
+
+                def cell(p):
+                    if p not in c or c[p].get("peak_heap_kib") is None:
+                        return "—"
+                    return "%.2f / %.2f" % (c[p]["peak_heap_kib"] / 1024.0, (c[p].get("peak_rss_kib") or 0) / 1024.0)
+                out.append("| %s | " % case + " | ".join(cell(p) for p in peers) + " |")
+            out.append("")
     return "\n".join(out)
 
 

@@ -16,7 +16,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <malloc.h>
 #include <new>
 #include <string>
 #include <utility>
@@ -29,9 +31,43 @@ namespace bench {
 // cases may lose a few counts, which is fine for a per-item average.
 inline std::atomic<long> allocations{0};
 
+// Bytes on the heap, counted only while a case that reports memory runs
+// (`tracking`): the live total and its peak since `start_tracking()`.
+inline std::atomic<bool> tracking{false};
+inline std::atomic<long> live_bytes{0};
+inline std::atomic<long> peak_bytes{0};
+
+inline void track(void* p, bool allocated) {
+    if (p == nullptr || !tracking.load(std::memory_order_relaxed)) return;
+    const auto size = static_cast<long>(malloc_usable_size(p));
+    if (!allocated) {
+        live_bytes.fetch_sub(size, std::memory_order_relaxed);
+        return;
+    }
+    const long now = live_bytes.fetch_add(size, std::memory_order_relaxed) + size;
+    long peak = peak_bytes.load(std::memory_order_relaxed);
+    while (now > peak && !peak_bytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+    }
+}
+
+inline void start_tracking() {
+    live_bytes = 0;
+    peak_bytes = 0;
+    tracking = true;
+}
+
+/// The peak of the bytes allocated and not yet freed since `start_tracking()`.
+inline long stop_tracking() {
+    tracking = false;
+    return peak_bytes.load();
+}
+
 inline void* counted_allocate(std::size_t n) {
     allocations.store(allocations.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+    if (void* p = std::malloc(n == 0 ? 1 : n)) {
+        track(p, true);
+        return p;
+    }
     throw std::bad_alloc();
 }
 
@@ -39,8 +75,34 @@ inline void* counted_allocate_aligned(std::size_t n, std::align_val_t al) {
     allocations.store(allocations.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     const auto a = static_cast<std::size_t>(al);
     const std::size_t size = n == 0 ? a : (n + a - 1) / a * a;
-    if (void* p = std::aligned_alloc(a, size)) return p;
+    if (void* p = std::aligned_alloc(a, size)) {
+        track(p, true);
+        return p;
+    }
     throw std::bad_alloc();
+}
+
+inline void counted_free(void* p) noexcept {
+    track(p, false);
+    std::free(p);
+}
+
+/// A field of /proc/self/status in KiB ("VmRSS", "VmHWM"); 0 where there is none.
+inline long status_kib(const std::string& field) {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.compare(0, field.size() + 1, field + ":") == 0) return std::strtol(line.c_str() + field.size() + 1, nullptr, 10);
+    return 0;
+}
+
+/// Resets the process's peak resident set size to its current size (Linux
+/// clear_refs "5") and returns that size in KiB: the peak read after a run,
+/// minus this, is the memory the run added at its worst (heap, coroutine
+/// frames and thread stacks alike).
+inline long reset_peak_rss_kib() {
+    std::ofstream("/proc/self/clear_refs") << "5";
+    return status_kib("VmRSS");
 }
 
 /// What every peer of a case computes: a mix of the Ok values (not a plain
@@ -71,6 +133,7 @@ struct bench_case {
     std::int64_t items;    ///< items a run of size n processes (allocations are per item of these)
     std::vector<peer> peers;
     bool real_time = false; ///< time by the wall clock (cases that run threads), not this thread's CPU time
+    bool memory = false;    ///< report the peak memory of a run: peak_heap_kib, peak_rss_kib
 };
 
 inline std::vector<bench_case>& cases() {
@@ -81,8 +144,8 @@ inline std::vector<bench_case>& cases() {
 /// Adds a case: `items_per_n` scales `n` to the items a run handles (e.g. the
 /// inner items of and_then).
 inline void add_case(std::string name, std::int64_t n, std::int64_t verify_n, std::int64_t items,
-                     std::vector<peer> peers, bool real_time = false) {
-    cases().push_back(bench_case{std::move(name), n, verify_n, items, std::move(peers), real_time});
+                     std::vector<peer> peers, bool real_time = false, bool memory = false) {
+    cases().push_back(bench_case{std::move(name), n, verify_n, items, std::move(peers), real_time, memory});
 }
 
 /// Runs every peer of every case once at the smaller size; aborts on a mismatch.
@@ -115,8 +178,11 @@ inline void register_all() {
             const std::int64_t n = c.n;
             const std::int64_t items = c.items;
             peer_fn run = p.run;
+            const bool memory = c.memory;
             auto* b = benchmark::RegisterBenchmark((c.name + "/" + p.name).c_str(),
-                                         [run, n, items](benchmark::State& state) {
+                                         [run, n, items, memory](benchmark::State& state) {
+                                             const long rss_before = memory ? reset_peak_rss_kib() : 0;
+                                             if (memory) start_tracking();
                                              const long before = allocations.load(std::memory_order_relaxed);
                                              checksum got{};
                                              for (auto _ : state) {
@@ -132,6 +198,12 @@ inline void register_all() {
                                              state.counters["items"] = static_cast<double>(items);
                                              // Err items of one run: the report prices an error with it.
                                              state.counters["errors"] = static_cast<double>(got.errors);
+                                             if (memory) {
+                                                 state.counters["peak_heap_kib"] =
+                                                     static_cast<double>(stop_tracking()) / 1024.0;
+                                                 state.counters["peak_rss_kib"] =
+                                                     static_cast<double>(status_kib("VmHWM") - rss_before);
+                                             }
                                              state.SetItemsProcessed(state.iterations() * items);
                                          });
             b->Unit(benchmark::kMillisecond);
@@ -192,18 +264,18 @@ void* operator new[](std::size_t n, std::align_val_t al, const std::nothrow_t&) 
         return nullptr;
     }
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept { bench::counted_free(p); }
+void operator delete[](void* p) noexcept { bench::counted_free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { bench::counted_free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { bench::counted_free(p); }
+void operator delete(void* p, std::size_t) noexcept { bench::counted_free(p); }
+void operator delete[](void* p, std::size_t) noexcept { bench::counted_free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { bench::counted_free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { bench::counted_free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { bench::counted_free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { bench::counted_free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { bench::counted_free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { bench::counted_free(p); }
 
 #define RILL_BENCH_MAIN(define_cases)                                                                                 \
     int main(int argc, char** argv) { return bench::main(argc, argv, define_cases); }
