@@ -304,3 +304,37 @@ TEST_CASE("a cancellation at any step, also while take or and_then close a run i
         }
     }
 }
+
+TEST_CASE("a cancellation that strikes while an awaitable release waits does not cut the release short") {
+    for (const bool early_stop : {false, true}) {
+        auto l = std::make_shared<event_log>();
+        bool releasing = false;
+        auto release = [l, &releasing](std::string& name, rill::exit_case) -> asio::awaitable<void> {
+            releasing = true;
+            co_await sleep_for(5ms); // a cancellable wait: the cancellation below strikes during it
+            l->add("close " + name);
+        };
+        auto s = async::using_resource(acquire_async(l, "r"), release, [](std::string&) { return async::iota(0, 3); });
+        asio::cancellation_signal sig;
+        bool done = false;
+        std::exception_ptr outcome;
+        asio::io_context ctx;
+        auto consumer = early_stop ? async::count(s | async::take(1)) : async::count(s);
+        asio::co_spawn(ctx, std::move(consumer),
+                       asio::bind_cancellation_slot(sig.slot(), [&](std::exception_ptr e, std::size_t) {
+                           outcome = e;
+                           done = true;
+                       }));
+        bool emitted = false;
+        while (!done && ctx.run_one() > 0) {
+            if (releasing && !emitted) {
+                sig.emit(asio::cancellation_type::terminal);
+                emitted = true;
+            }
+        }
+        INFO("early stop: " << early_stop);
+        CHECK(emitted);
+        REQUIRE(done);
+        CHECK(l->str() == "open r | close r"); // the release ran to its end
+    }
+}

@@ -49,6 +49,17 @@ asio::awaitable<void> release_awaited(Rel& rel, R& r, exit_case how) {
     else co_await std::invoke(rel, r);
 }
 
+/// Awaits an awaitable `release` as a coroutine of its own that no
+/// cancellation reaches: a cancellation of the run's coroutine while the
+/// release waits on a timer or a socket would otherwise abort that wait, and
+/// the release with it. The caller waits for the release to finish.
+template <class Rel, class R>
+asio::awaitable<void> release_shielded(Rel& rel, R& r, exit_case how) {
+    auto ex = co_await asio::this_coro::executor;
+    co_await asio::co_spawn(ex, release_awaited(rel, r, how),
+                            asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
+}
+
 /// The release a cursor destroyed without `close()` leaves to its executor:
 /// its frame owns the resource (and a copy of `release`) until it has run.
 template <class Rel, class R>
@@ -179,7 +190,7 @@ public:
             }
             if (res_) {
                 auto r = std::move(res_); // exactly once, even if release throws
-                if constexpr (detail::release_is_awaitable<Rel, R>) co_await detail::release_awaited(release_, *r, how);
+                if constexpr (detail::release_is_awaitable<Rel, R>) co_await detail::release_shielded(release_, *r, how);
                 else detail::release_now(release_, *r, how);
             }
         }
