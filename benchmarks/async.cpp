@@ -16,6 +16,8 @@
 //   coroutines sharing a counter (asio_loop), and the thread-based
 //   `rill::par_map` with 1000 workers sleeping 10 ms each (threads). Wall-clock
 //   time, and the memory a run adds at its peak (peak_rss_kib).
+// The async.requests case reports the peak heap of a run (support/harness.hpp).
+#define BENCH_TRACK_HEAP
 #include "support/harness.hpp"
 #include "support/work.hpp"
 

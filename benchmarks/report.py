@@ -87,7 +87,9 @@ CASE_NOTES = {
              "functions of `pipeline.cheap` (`err1`: ~0.8% Err items). `async.generate`: `async::generate` counting to 1M. "
              "`async.requests`: 10,000 requests, each an asio timer wait of 10 ms, through "
              "`async::par_map(request, {.concurrency = 1000, .ordered = false})` on one thread (wall-clock time; "
-             "allocations per request include the timer and the coroutine frames).",
+             "allocations per request include the timer and the coroutine frames). `bench_async` builds asio "
+             "without `std::aligned_alloc` (`ASIO_DISABLE_STD_ALIGNED_ALLOC`), so that the frames and handlers "
+             "asio allocates go through the counting `operator new` and are in the allocation figures.",
     "buffer": "Handing 50k (b1) or 200k ints from a producer thread to the consumer: `iota | buffer(b)`, a "
               "`channel<int64_t>(b)` with a producer thread, against a naive bounded queue (mutex, two condition "
               "variables, a notify per item) of capacity b. Wall-clock time.",
