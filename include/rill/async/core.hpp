@@ -186,11 +186,12 @@ inline exit_case how_ended(bool threw, bool ended) noexcept {
 // --- the synchronous fast path ----------------------------------------------------
 
 /// The `next()` and `try_drain()` of a stage whose work on an item is
-/// synchronous. `Derived` has `upstream_cursor()`, a `static constexpr bool
-/// plain` (its functions are plain: false leaves it to write `next()` itself
-/// and offer no `try_drain`), and a member template `pusher<K>`, built as
+/// synchronous. `Derived` (which befriends this class) holds its upstream as
+/// `up_` (an `upstream<C>`), has a `static constexpr bool plain` (its
+/// functions are plain; false: `next()` is its own `next_awaiting()`, and
+/// there is no `try_drain`), and a member template `pusher<K>`, built as
 /// `{derived, sink}`: the stage's work on one upstream item, as a sink that
-/// passes its items on to `sink`, as sync stages' drain adapters do.
+/// passes its items on to `sink`, as the sync stages' drain adapters do.
 ///
 /// (The coroutine is a member, not a function template taking the stage: g++
 /// warns about a coroutine frame that holds a parameter whose type uses an
@@ -198,18 +199,27 @@ inline exit_case how_ended(bool threw, bool ended) noexcept {
 /// accepts.)
 template <class Derived, class In, class Out>
 class sync_stage {
+    template <class D>
+    using upstream_t = decltype(std::declval<D&>().up_.c);
+
 public:
-    /// Pushes what the stage can give without suspending (see `drains`).
-    template <class K>
-        requires(Derived::plain && drains<std::remove_reference_t<decltype(std::declval<Derived&>().upstream_cursor())>>)
-    drained try_drain(K& sink) {
-        typename Derived::template pusher<K> p{derived(), sink};
-        return derived().upstream_cursor().try_drain(p);
+    /// The next item: see `pull_one`.
+    asio::awaitable<item<Out>> next() {
+        if constexpr (Derived::plain) return pull_one();
+        else return derived().next_awaiting();
     }
 
-protected:
-    /// `next()`: the first item the stage pushes, taken through `try_drain`
-    /// while upstream can answer, and through upstream's `next()` when not.
+    /// Pushes what the stage can give without suspending (see `drains`).
+    template <class K, class D = Derived>
+        requires(D::plain && drains<upstream_t<D>>)
+    drained try_drain(K& sink) {
+        typename Derived::template pusher<K> p{derived(), sink};
+        return derived().up_.c.try_drain(p);
+    }
+
+private:
+    /// The first item the stage pushes, taken through `try_drain` while
+    /// upstream can answer, and through upstream's `next()` when not.
     asio::awaitable<item<Out>> pull_one() {
         item<Out> out;
         rill::detail::first_item<Out> sink{out};
@@ -219,7 +229,7 @@ protected:
                 if (d == drained::ended) co_return std::nullopt;
                 if (d == drained::stopped) co_return out;
             }
-            auto r = co_await static_cast<Derived*>(this)->upstream_cursor().next();
+            auto r = co_await static_cast<Derived*>(this)->up_.c.next();
             if (!r) co_return std::nullopt;
             push_one(std::move(*r), sink);
             if (out) co_return out;
@@ -227,7 +237,6 @@ protected:
         }
     }
 
-private:
     Derived& derived() { return static_cast<Derived&>(*this); }
 
     void push_one(result<In>&& r, rill::detail::first_item<Out>& sink) {

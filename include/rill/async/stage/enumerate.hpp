@@ -15,7 +15,8 @@ struct enumerate_stage : no_checks {
     using value = std::pair<std::size_t, T>;
 
     template <class C>
-    class cursor : public sync_stage<cursor<C>, typename C::value_type, value<typename C::value_type>> {
+    class cursor
+        : public sync_stage<cursor<C>, typename C::value_type, value<typename C::value_type>> {
         using in = typename C::value_type;
 
     public:
@@ -23,15 +24,12 @@ struct enumerate_stage : no_checks {
 
         explicit cursor(C up) : up_{std::move(up)} {}
 
-        asio::awaitable<item<value_type>> next() { return this->pull_one(); }
 
         asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
 
     private:
         friend sync_stage<cursor, in, value_type>;
         static constexpr bool plain = true;
-
-        C& upstream_cursor() { return up_.c; }
 
         template <class K>
         struct pusher {

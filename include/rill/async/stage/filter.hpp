@@ -22,22 +22,16 @@ struct filter_stage {
     }
 
     template <class C, class P>
-    class cursor : public fn_cursor<C, P>, public sync_stage<cursor<C, P>, typename C::value_type, typename C::value_type> {
+    class cursor : public fn_cursor<C, P>,
+                   public sync_stage<cursor<C, P>, typename C::value_type, typename C::value_type> {
     public:
         using value_type = typename C::value_type;
 
         using fn_cursor<C, P>::fn_cursor;
 
-        asio::awaitable<item<value_type>> next() {
-            if constexpr (plain) return this->pull_one();
-            else return next_awaiting();
-        }
-
     private:
         friend sync_stage<cursor, value_type, value_type>;
         static constexpr bool plain = !returns_awaitable<P, const value_type&>;
-
-        C& upstream_cursor() { return this->up_.c; }
 
         template <class K>
         struct pusher {

@@ -26,22 +26,16 @@ struct map_err_stage {
     }
 
     template <class C, class F>
-    class cursor : public fn_cursor<C, F>, public sync_stage<cursor<C, F>, typename C::value_type, typename C::value_type> {
+    class cursor : public fn_cursor<C, F>,
+                   public sync_stage<cursor<C, F>, typename C::value_type, typename C::value_type> {
     public:
         using value_type = typename C::value_type;
 
         using fn_cursor<C, F>::fn_cursor;
 
-        asio::awaitable<item<value_type>> next() {
-            if constexpr (plain) return this->pull_one();
-            else return next_awaiting();
-        }
-
     private:
         friend sync_stage<cursor, value_type, value_type>;
         static constexpr bool plain = !returns_awaitable<F, err_info&&>;
-
-        C& upstream_cursor() { return this->up_.c; }
 
         template <class K>
         struct pusher {

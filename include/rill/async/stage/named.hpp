@@ -18,21 +18,19 @@ struct named_stage {
     static constexpr void check() {}
 
     template <class C, class L>
-    class cursor : public sync_stage<cursor<C, L>, typename C::value_type, typename C::value_type> {
+    class cursor
+        : public sync_stage<cursor<C, L>, typename C::value_type, typename C::value_type> {
     public:
         using value_type = typename C::value_type;
 
         cursor(C up, std::string label) : up_{std::move(up)}, label_(std::move(label)) {}
 
-        asio::awaitable<item<value_type>> next() { return this->pull_one(); }
 
         asio::awaitable<void> close(exit_case how = exit_case::stopped_early) { return up_.close(how); }
 
     private:
         friend sync_stage<cursor, value_type, value_type>;
         static constexpr bool plain = true;
-
-        C& upstream_cursor() { return up_.c; }
 
         template <class K>
         struct pusher {

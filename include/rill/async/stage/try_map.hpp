@@ -29,7 +29,8 @@ struct try_map_stage {
     }
 
     template <class C, class F>
-    class cursor : public fn_cursor<C, F>, public sync_stage<cursor<C, F>, typename C::value_type, value<typename C::value_type, F>> {
+    class cursor : public fn_cursor<C, F>,
+                   public sync_stage<cursor<C, F>, typename C::value_type, value<typename C::value_type, F>> {
         using in = typename C::value_type;
 
     public:
@@ -37,16 +38,9 @@ struct try_map_stage {
 
         using fn_cursor<C, F>::fn_cursor;
 
-        asio::awaitable<item<value_type>> next() {
-            if constexpr (plain) return this->pull_one();
-            else return next_awaiting();
-        }
-
     private:
         friend sync_stage<cursor, in, value_type>;
         static constexpr bool plain = !returns_awaitable<F, in&&>;
-
-        C& upstream_cursor() { return this->up_.c; }
 
         template <class K>
         struct pusher {
