@@ -151,13 +151,21 @@ TEST_CASE("par_map over a channel fed by its own output: a finished item never w
 TEST_CASE("a send blocked on a full channel inside a run's thread returns false when the run stops") {
     rill::channel<int> ch(1); // nobody receives: the second send blocks
     std::atomic<int> refused{0};
+    std::atomic<bool> at_second_send{false};
     auto sends = rill::iota(0) | rill::map([&](int i) {
+                     if (i == 1) at_second_send = true; // from here the send blocks, or sees the stop at once
                      const bool sent = ch.send(i);
                      if (!sent) ++refused;
                      return sent;
                  });
-    auto v = within_a_minute("a blocked send under buffer | take(1)",
-                             [&] { return rill::collect(sends | rill::buffer(2) | rill::take(1)); });
+    // The consumer stops the run only once the producer has reached the second
+    // send: a stop before the producer pulled item 1 would refuse no send.
+    auto after_second_send = rill::tap([&](const bool&) {
+        while (!at_second_send) std::this_thread::yield();
+    });
+    auto v = within_a_minute("a blocked send under buffer | take(1)", [&] {
+        return rill::collect(sends | rill::buffer(2) | after_second_send | rill::take(1));
+    });
     REQUIRE(v.size() == 1);
     CHECK(v[0].value() == true);
     CHECK(refused == 1); // the blocked send gave up: its run had stopped
