@@ -51,26 +51,7 @@ struct and_then_stage : no_checks {
         template <class G>
         constexpr cursor(C up, G&& f) : up_(std::move(up)), f_(std::forward<G>(f)) {}
 
-        constexpr std::optional<result<value_type>> next() {
-            for (;;) {
-                if (inner_) {
-                    auto r = inner_->next();
-                    if (r) {
-                        if (!r->has_value()) [[unlikely]]
-                            stamp(*r, "and_then", index_ - 1);
-                        return r;
-                    }
-                    inner_.reset(); // the inner run ends before the next outer item is pulled
-                }
-                auto o = up_.next();
-                if (!o) return std::nullopt;
-                ++index_;
-                if (!o->has_value()) [[unlikely]]
-                    return fail<value_type>(std::move(o->error()));
-                // Built in place: the inner cursor takes the inner stream's state.
-                inner_.emplace(opener{f_, **o});
-            }
-        }
+        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         constexpr bool drain(K& sink) {

@@ -22,14 +22,7 @@ struct enumerate_stage : no_checks {
 
         constexpr explicit cursor(C up) : up_(std::move(up)) {}
 
-        constexpr std::optional<result<value_type>> next() {
-            auto r = up_.next();
-            if (!r) return std::nullopt;
-            const std::size_t index = index_++;
-            if (!r->has_value()) [[unlikely]]
-                return fail<value_type>(std::move(r->error()));
-            return ok<value_type>(index, std::move(**r));
-        }
+        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         constexpr bool drain(K& sink) {

@@ -39,12 +39,7 @@ struct filter_stage : no_checks {
         template <class G>
         constexpr cursor(C up, G&& p) : up_(std::move(up)), p_(std::forward<G>(p)) {}
 
-        constexpr std::optional<result<value_type>> next() {
-            for (;;) {
-                auto r = up_.next();
-                if (!r || !r->has_value() || std::invoke(p_, std::as_const(**r))) return r;
-            }
-        }
+        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         constexpr bool drain(K& sink) {

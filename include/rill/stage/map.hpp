@@ -44,13 +44,7 @@ struct map_stage : no_checks {
         template <class G>
         constexpr cursor(C up, G&& f) : up_(std::move(up)), f_(std::forward<G>(f)) {}
 
-        constexpr std::optional<result<value_type>> next() {
-            auto r = up_.next();
-            if (!r) return std::nullopt;
-            if (!r->has_value()) [[unlikely]]
-                return fail<value_type>(std::move(r->error()));
-            return ok<value_type>(std::invoke(f_, std::move(**r)));
-        }
+        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         constexpr bool drain(K& sink) {

@@ -23,12 +23,7 @@ struct named_stage : no_checks {
 
         constexpr cursor(C up, std::string label) : up_(std::move(up)), label_(std::move(label)) {}
 
-        constexpr std::optional<result<value_type>> next() {
-            auto r = up_.next();
-            if (r && !r->has_value()) [[unlikely]]
-                label(r->error());
-            return r;
-        }
+        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         constexpr bool drain(K& sink) {

@@ -38,14 +38,7 @@ struct recover_stage : no_checks {
         template <class G>
         constexpr cursor(C up, G&& f) : up_(std::move(up)), f_(std::forward<G>(f)) {}
 
-        constexpr std::optional<result<value_type>> next() {
-            auto r = up_.next();
-            if (!r) return r;
-            if (!r->has_value()) [[unlikely]]
-                return std::optional<result<value_type>>(std::in_place, recovered(std::move(r->error())));
-            ++index_;
-            return r;
-        }
+        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         constexpr bool drain(K& sink) {

@@ -39,14 +39,7 @@ struct scan_stage : no_checks {
         template <class B, class G>
         constexpr cursor(C up, B&& init, G&& f) : up_(std::move(up)), acc_(std::forward<B>(init)), f_(std::forward<G>(f)) {}
 
-        constexpr std::optional<result<A>> next() {
-            auto r = up_.next();
-            if (!r) return std::nullopt;
-            if (!r->has_value()) [[unlikely]]
-                return fail<A>(std::move(r->error()));
-            acc_ = std::invoke(f_, std::as_const(acc_), std::move(**r));
-            return ok<A>(acc_);
-        }
+        constexpr std::optional<result<A>> next() { return detail::pull(*this); }
 
         template <class K>
         constexpr bool drain(K& sink) {

@@ -33,11 +33,7 @@ struct tap_stage : no_checks {
         template <class G>
         constexpr cursor(C up, G&& f) : up_(std::move(up)), f_(std::forward<G>(f)) {}
 
-        constexpr std::optional<result<value_type>> next() {
-            auto r = up_.next();
-            if (r && r->has_value()) std::invoke(f_, std::as_const(**r));
-            return r;
-        }
+        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         constexpr bool drain(K& sink) {

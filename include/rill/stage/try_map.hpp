@@ -44,17 +44,7 @@ struct try_map_stage : no_checks {
         template <class G>
         constexpr cursor(C up, G&& f) : up_(std::move(up)), f_(std::forward<G>(f)) {}
 
-        constexpr std::optional<result<value_type>> next() {
-            auto r = up_.next();
-            if (!r) return std::nullopt;
-            const std::size_t index = index_++;
-            if (!r->has_value()) [[unlikely]]
-                return fail<value_type>(std::move(r->error()));
-            std::optional<result<value_type>> out(std::in_place, std::invoke(f_, std::move(**r)));
-            if (!out->has_value()) [[unlikely]]
-                stamp(*out, "try_map", index);
-            return out;
-        }
+        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         constexpr bool drain(K& sink) {
