@@ -18,6 +18,8 @@
 #include <rill/source/lines.hpp>
 
 #include <rill/sink/count.hpp>
+#include <rill/sink/error_summary.hpp>
+#include <rill/sink/for_each.hpp>
 #include <rill/source/generate.hpp>
 #include <rill/source/iota.hpp>
 #include <rill/source/of.hpp>
@@ -69,9 +71,10 @@ namespace {
 
 using std::int64_t;
 
-auto pipeline(int64_t n) {
+template <class Check = bench::checked_half>
+auto pipeline(int64_t n, Check check = bench::some_errors) {
     return rill::iota(int64_t{0}, n) | rill::map(bench::cheap_body{}) | rill::filter(bench::is_even) |
-           rill::try_map(bench::some_errors) | rill::and_then([](int64_t x) { return rill::of(x, x + 1); });
+           rill::try_map(check) | rill::and_then([](int64_t x) { return rill::of(x, x + 1); });
 }
 
 struct outcome {
@@ -124,6 +127,39 @@ outcome resource_push(int64_t n) {
     return {static_cast<int64_t>(rill::count(s)), 0};
 }
 
+// 15% Err items (of those reaching try_map), each with a message on the heap:
+// every consumer must still run in O(1) memory.
+outcome err15_count(int64_t n) { return {static_cast<int64_t>(rill::count(pipeline(n, bench::many_errors))), 0}; }
+
+outcome err15_for_each_summary(int64_t n) {
+    outcome o;
+    const auto summary = rill::for_each(pipeline(n, bench::many_errors), [&](int64_t v) {
+        ++o.items;
+        o.check += v;
+    }, rill::error_summary(10));
+    o.items += static_cast<int64_t>(summary.count());
+    return o;
+}
+
+outcome err15_next(int64_t n) {
+    outcome o;
+    auto c = pipeline(n, bench::many_errors).open();
+    while (auto r = c.next()) {
+        ++o.items;
+        if (*r) o.check += **r;
+    }
+    return o;
+}
+
+outcome err15_range_for(int64_t n) {
+    outcome o;
+    for (const auto& r : pipeline(n, bench::many_errors)) {
+        ++o.items;
+        if (r) o.check += *r;
+    }
+    return o;
+}
+
 const char* g_lines_path = nullptr; // the file a lines case reads (the child's fourth argument)
 
 outcome lines_getline(int64_t) {
@@ -162,6 +198,10 @@ constexpr memory_case memory_cases[] = {
     {"stream_push", stream_push},
     {"generate_push", generate_push},
     {"using_resource_push", resource_push},
+    {"err15_count", err15_count},
+    {"err15_for_each_summary", err15_for_each_summary},
+    {"err15_next", err15_next},
+    {"err15_range_for", err15_range_for},
     {"lines_getline", lines_getline, true},
     {"lines_rill_push", lines_rill_push, true},
 };

@@ -55,7 +55,9 @@ PEER_LEGEND = """\
 CASE_NOTES = {
     "pipeline": "`iota(0, 4M) | map(body) | filter(even) | try_map(checked_half)`, summed. "
                 "`cheap`: body `3i+1`; `real`: a 64-bit hash finaliser (~2 ns). "
-                "`err0`: no Err items; `err1`: ~0.8% of the source items (1.6% of those reaching try_map) fail.",
+                "`err0`: no Err items; `err1`: ~0.8% of the source items (1.6% of those reaching try_map) fail; "
+                "`err15`: ~7.8% of the source items (15.6% of those reaching try_map). The sink peers count the "
+                "Err items with `for_each`'s error handler, as the hand loop does.",
     "and_then": "`iota(0, n) | and_then(x -> inner(x))`, 4M inner items in all: `pure1` = `pure(x)`, "
                 "`ofK` = `of(x, ..., x+K-1)`.",
     "generate": "a `generate` coroutine counting to 4M against the same loop in a bare coroutine generator.",
@@ -95,24 +97,37 @@ CASE_NOTES = {
               "variables, a notify per item) of capacity b. Wall-clock time.",
 }
 
-# (title, cases, numerator peer, denominator peer, limit)
+PIPE_ERR0 = ["pipeline.cheap.err0", "pipeline.real.err0"]
+PIPE_ERR1 = ["pipeline.cheap.err1", "pipeline.real.err1"]
+PIPE_ERR15 = ["pipeline.cheap.err15", "pipeline.real.err15"]
+AND_THEN = ["and_then.pure1", "and_then.of1", "and_then.of2", "and_then.of8"]
+RESOURCE = ["using_resource.runs", "using_resource.opaque"]
+GENERATE = ["generate.counter"]
+EVERY_SYNC = PIPE_ERR0 + PIPE_ERR1 + PIPE_ERR15 + AND_THEN + ["take.endless"] + GENERATE + RESOURCE
+
+# (title, cases, numerator peer, denominator peer, limit): the targets of issue 5
+# (the push path, the peers) and of issue 13 (every consumer at the push path's speed).
 TARGETS = [
-    ("map|filter|try_map <= 1.1x hand (push)", ["pipeline.cheap.err0", "pipeline.real.err0"], "rill_push", "hand", 1.1),
-    ("map|filter|try_map <= 1.1x hand (next())", ["pipeline.cheap.err0", "pipeline.real.err0"], "rill_next", "hand", 1.1),
-    ("map|filter|try_map no slower than range-v3 (push)", ["pipeline.cheap.err0", "pipeline.real.err0"], "rill_push", "range_v3", 1.0),
-    ("map|filter|try_map no slower than range-v3 (next())", ["pipeline.cheap.err0", "pipeline.real.err0"], "rill_next", "range_v3", 1.0),
-    ("1% Err items <= 1.3x hand (push)", ["pipeline.cheap.err1", "pipeline.real.err1"], "rill_push", "hand", 1.3),
-    ("1% Err items <= 1.3x hand (next())", ["pipeline.cheap.err1", "pipeline.real.err1"], "rill_next", "hand", 1.3),
-    ("and_then, small inner streams <= 1.5x hand (push)", ["and_then.pure1", "and_then.of1", "and_then.of2", "and_then.of8"], "rill_push", "hand", 1.5),
-    ("and_then, small inner streams <= 1.5x hand (next())", ["and_then.pure1", "and_then.of1", "and_then.of2", "and_then.of8"], "rill_next", "hand", 1.5),
-    ("generate <= 1.2x bare coroutine (push)", ["generate.counter"], "rill_push", "coroutine", 1.2),
-    ("generate <= 1.2x bare coroutine (next())", ["generate.counter"], "rill_next", "coroutine", 1.2),
-    ("stream<T> <= 2x templated (push)", ["pipeline.cheap.err0", "pipeline.real.err0", "and_then.of2", "take.endless"], "stream_push", "rill_push", 2.0),
-    ("stream<T> <= 2x templated (next())", ["pipeline.cheap.err0", "pipeline.real.err0", "and_then.of2", "take.endless"], "stream_next", "rill_next", 2.0),
+    ("map|filter|try_map <= 1.1x hand (push)", PIPE_ERR0, "rill_push", "hand", 1.1),
+    ("map|filter|try_map, 0% and 1% Err items, <= 1.2x hand (range-for)", PIPE_ERR0 + PIPE_ERR1, "rill_for", "hand", 1.2),
+    ("map|filter|try_map, 0% and 1% Err items, <= 1.2x hand (next())", PIPE_ERR0 + PIPE_ERR1, "rill_next", "hand", 1.2),
+    ("map|filter|try_map no slower than range-v3's range-for (push)", PIPE_ERR0, "rill_push", "range_v3", 1.0),
+    ("map|filter|try_map no slower than range-v3's range-for (range-for)", PIPE_ERR0, "rill_for", "range_v3", 1.0),
+    ("map|filter|try_map no slower than range-v3's range-for (next())", PIPE_ERR0, "rill_next", "range_v3", 1.0),
+    ("1% and 15% Err items <= 1.3x hand (push)", PIPE_ERR1 + PIPE_ERR15, "rill_push", "hand", 1.3),
+    ("1% and 15% Err items <= 1.3x hand (range-for)", PIPE_ERR1 + PIPE_ERR15, "rill_for", "hand", 1.3),
+    ("1% and 15% Err items <= 1.3x hand (next())", PIPE_ERR1 + PIPE_ERR15, "rill_next", "hand", 1.3),
+    ("and_then, small inner streams <= 1.5x hand (push)", AND_THEN, "rill_push", "hand", 1.5),
+    ("and_then, using_resource, generate: range-for <= 1.5x push", AND_THEN + RESOURCE + GENERATE, "rill_for", "rill_push", 1.5),
+    ("and_then, using_resource, generate: next() <= 1.5x push", AND_THEN + RESOURCE + GENERATE, "rill_next", "rill_push", 1.5),
+    ("generate <= 1.2x bare coroutine (push)", GENERATE, "rill_push", "coroutine", 1.2),
+    ("generate <= 1.2x bare coroutine (next())", GENERATE, "rill_next", "coroutine", 1.2),
+    ("stream<T> <= 2x templated, every case (push)", EVERY_SYNC, "stream_push", "rill_push", 2.0),
+    ("stream<T> <= 2x templated, every case (next())", EVERY_SYNC, "stream_next", "rill_next", 2.0),
     ("lines(path) | try_map(parse) <= 1.05x a getline loop (push)", ["lines.csv"], "rill_push", "hand", 1.05),
     ("lines(path) | try_map(parse) <= 1.05x a getline loop (range-for)", ["lines.csv"], "rill_for", "hand", 1.05),
-    ("1M using_resource runs <= 2x RAII loop (push)", ["using_resource.runs", "using_resource.opaque"], "rill_push", "hand", 2.0),
-    ("1M using_resource runs <= 2x RAII loop (next())", ["using_resource.runs", "using_resource.opaque"], "rill_next", "hand", 2.0),
+    ("1M using_resource runs <= 2x RAII loop (push)", RESOURCE, "rill_push", "hand", 2.0),
+    ("1M using_resource runs <= 2x RAII loop (next())", RESOURCE, "rill_next", "hand", 2.0),
     ("async map|filter|try_map <= 1.5x a bare asio coroutine loop (async sink)", ["async.pipeline.err0", "async.pipeline.err1"], "async_push", "asio_loop", 1.5),
     ("async map|filter|try_map <= 1.5x a bare asio coroutine loop (async next())", ["async.pipeline.err0", "async.pipeline.err1"], "async_next", "asio_loop", 1.5),
     ("async::generate no slower than a bare asio channel generator (async sink)", ["async.generate"], "async_push", "asio_channel", 1.0),
@@ -184,7 +199,7 @@ def fmt_allocs(a):
     return "%.3g" % a
 
 
-def family_tables(data):
+def family_tables(data, suffix=""):
     out = []
     for family in sorted(data):
         cases = data[family]
@@ -192,8 +207,8 @@ def family_tables(data):
         extra = sorted({p for c in cases.values() for p in c} - {p for p, _ in PEERS})
         peers += extra
         names = dict(PEERS)
-        out.append("### %s\n" % family)
-        if family in CASE_NOTES:
+        out.append("### %s%s\n" % (family, suffix))
+        if family in CASE_NOTES and not suffix:
             out.append(CASE_NOTES[family] + "\n")
         base = "hand" if any("hand" in c for c in cases.values()) else peers[0]
         walls = {bool(p.get("wall")) for c in cases.values() for p in c.values()}
@@ -241,19 +256,32 @@ def family_tables(data):
     return "\n".join(out)
 
 
-def target_rows(data):
+def flatten(data):
     flat = {}
     for cases in data.values():
         flat.update(cases)
+    return flat
+
+
+def target_rows(data, second=None, compilers=("g++", "clang++")):
+    """One row per target; with a second compiler's results, a target holds
+    only if it holds for both, and the row lists both."""
+    flat = flatten(data)
+    flat2 = flatten(second or {})
     rows = []
     for title, cases, num, den, limit in TARGETS:
-        measured = [(case, ratio(flat, case, num, den)) for case in cases]
-        measured = [(c, r) for c, r in measured if r is not None]
-        if not measured:
+        groups = []
+        for label, f in ((compilers[0], flat), (compilers[1], flat2)):
+            measured = [(case, ratio(f, case, num, den)) for case in cases]
+            measured = [(c, r) for c, r in measured if r is not None]
+            if measured:
+                groups.append((label, measured))
+        if not groups:
             rows.append((title, "not measured", "—", "—"))
             continue
-        worst = max(r for _, r in measured)
-        detail = ", ".join("%s %.2f" % (c.split(".", 1)[1], r) for c, r in measured)
+        worst = max(r for _, m in groups for _, r in m)
+        detail = "; ".join(("%s: " % label if flat2 else "") + ", ".join("%s %.2f" % (c.split(".", 1)[1], r) for c, r in m)
+                           for label, m in groups)
         rows.append((title, detail, "%.2f" % worst, "met" if worst <= limit else "**missed**"))
     # and_then: zero allocations per item
     allocs = [(c, flat[c]["rill_push"]["allocs"]) for c in flat if c.startswith("and_then.") and "rill_push" in flat[c]]
@@ -395,17 +423,18 @@ def model(data):
     m["inner_of1_pull"] = ns(per_item("and_then.of1", "rill_next"))
     m["gen_item"] = ns(per_item("generate.counter", "rill_push", "coroutine"))
     m["coro_item"] = ns(per_item("generate.counter", "coroutine"))
-    # per error: the extra time of the err1 case over err0, per Err item, minus the hand loop's
+    # per error: the extra time of the err15 case over err0, per Err item, minus the hand loop's
     def per_error(peer):
-        e0, e1 = flat.get("pipeline.cheap.err0", {}), flat.get("pipeline.cheap.err1", {})
+        e0, e1 = flat.get("pipeline.cheap.err0", {}), flat.get("pipeline.cheap.err15", {})
         if peer not in e0 or peer not in e1 or "hand" not in e0 or "hand" not in e1 or not e1[peer]["errors"]:
             return None
         extra = (e1[peer]["cpu_ns"] - e0[peer]["cpu_ns"]) - (e1["hand"]["cpu_ns"] - e0["hand"]["cpu_ns"])
         return extra / e1[peer]["errors"]
     m["error_push"] = ns(per_error("rill_push"))
     m["error_pull"] = ns(per_error("rill_next"))
+    m["error_for"] = ns(per_error("rill_for"))
     m["error_hand"] = "n/a"
-    e0, e1 = flat.get("pipeline.cheap.err0", {}), flat.get("pipeline.cheap.err1", {})
+    e0, e1 = flat.get("pipeline.cheap.err0", {}), flat.get("pipeline.cheap.err15", {})
     if "hand" in e0 and "hand" in e1 and e1["hand"]["errors"]:
         m["error_hand"] = ns((e1["hand"]["cpu_ns"] - e0["hand"]["cpu_ns"]) / e1["hand"]["errors"])
     res = flat.get("using_resource.runs", {})
@@ -448,21 +477,23 @@ the numbers are filled in by each run.
   overhead over the hand loop for `map | filter | try_map`: **{push_item}** per
   source item. A stage without a `drain` of its own makes the part of the pipeline
   above it pull (see `pure` below).
-* **Per item, pull with `next()`**: every stage returns a `std::optional<result<T>>`
-  (about 100 bytes: `err_info` is two strings and a vector), and each stage tests
-  it and rebuilds it for the next one, through memory. Overhead: **{pull_item}** per
-  item. A range-for pulls through `drain` one item at a time instead:
-  **{for_item}** per item.
+* **Per item, pull with `next()`**: a stage with a `drain` takes its `next()`
+  item through it (`detail::pull`): the pipeline above it runs as one loop, as for
+  a sink, up to the first item out of the last stage, which is built in place in
+  the returned optional (not in a default-constructed `std::optional<result<T>>`:
+  g++ 12 zero-fills all ~100 bytes of one). What remains is leaving and entering
+  that loop once per item: each stage's state and the source's position are
+  stored to the cursor and loaded again. Overhead: **{pull_item}** per item. A
+  range-for pulls the same way into its iterator's item: **{for_item}** per item.
 * **Per Err item**: the user's function builds an `err_info` (the hand loop pays
   {error_hand} per error for that); each rill stage an Err item comes out of stamps a
-  provenance frame (`err_info::at`: a `push_back` into the trace vector, one
-  allocation for the first frame), and `for_each` keeps every Err item in the
-  vector it returns (its regrowth is also why this number moves between runs:
-  whether the heap hands the megabytes back and faults them in again depends on
-  its history). Together: **{error_push}** more per error pushed through
-  `for_each`, {error_pull} pulled with `next()`. Ok items never allocate. (An
-  inline first frame removes the allocation but makes every `result<T>` 40 bytes
-  larger, which slowed the pull path by 20-45%: not taken.)
+  provenance frame (`err_info::at`). The first frame is stored inline in the
+  trace (a pointer to the operator's name and the index), so an Err item stamped
+  once allocates nothing beyond its `err()` strings; a stage name (`named`) or a
+  second frame allocates one block. Measured with `for_each` and an error handler
+  that counts (the form for long runs, O(1) memory), over the hand loop, per
+  error (15% Err items): **{error_push}** pushed, {error_for} in a range-for,
+  {error_pull} pulled with `next()`. Ok items never allocate.
 * **Per inner stream of `and_then`**: the inner cursor is built in place for each
   outer item, without allocation: {inner_of1} per item for `of(x)` pushed
   ({inner_of1_pull} pulled); `pure(x)` is `of(x)`: {inner_pure}.
@@ -503,6 +534,9 @@ def main():
     args = ap.parse_args()
 
     data, context = load_benchmarks(args.results)
+    second = {}
+    if os.path.isdir(os.path.join(args.results, "second")):
+        second, _ = load_benchmarks(os.path.join(args.results, "second"))
     if not data:
         sys.exit("report: no bench_*.json in %s" % args.results)
     machine = {}
@@ -513,7 +547,9 @@ def main():
 
     mem_text, mem_row = memory_section(args.results)
     ct_text, ct_rows = compile_section(args.results)
-    rows = target_rows(data)
+    second_name = (machine.get("second_compiler") or "").split(" version")[0] or "clang++"
+    first_name = (machine.get("compiler") or "g++").split(" (")[0]
+    rows = target_rows(data, second, (first_name, second_name))
     if mem_row:
         rows.append(mem_row)
     rows += ct_rows
@@ -533,6 +569,9 @@ def main():
     if machine:
         out.append("* CPU: %s, %s cores" % (machine.get("cpu", "?"), machine.get("cores", "?")))
         out.append("* Benchmarks built with: `%s`, Release (`-O3 -DNDEBUG`)" % machine.get("compiler", "?"))
+        if machine.get("second_compiler"):
+            out.append("* The single-threaded families (%s) built with `%s` too, Release"
+                       % (", ".join(sorted(second)) or "none", machine["second_compiler"]))
         out.append("* Compile times with: %s" % "; ".join("`%s`" % c for c in machine.get("compilers", [])))
         out.append("* %s; %s repetitions per benchmark, `--benchmark_min_time=%s`; median reported"
                    % (machine.get("benchmark_lib", "Google Benchmark"), machine.get("repetitions", "?"),
@@ -555,8 +594,10 @@ def main():
                "build-bench/benchmarks/bench_memory   # the peak-memory table alone\n```\n")
     out.append("See `benchmarks/README.md` for the layout and the knobs (`REPETITIONS`, `MIN_TIME`, `CXX`).\n")
     out.append("## Targets\n")
-    out.append("The targets of issue 5, against the worst case of each row (ratios of median CPU times; wall-clock "
-               "times for the threaded cases).\n")
+    out.append("The targets of issues 5 and 13, against the worst case of each row (ratios of median CPU times; "
+               "wall-clock times for the threaded cases).%s\n"
+               % (" A row of the single-threaded families holds only if it holds with both compilers; it lists "
+                  "the %s figures, then the %s ones." % (first_name, second_name) if second else ""))
     if CVS:
         cvs = sorted(CVS)
         out.append("Noise: across the repetitions of one benchmark, the coefficient of variation was %.0f%% "
@@ -573,10 +614,17 @@ def main():
     out.append("## Time: ratios to the hand loop\n")
     out.append(PEER_LEGEND)
     out.append(family_tables(data))
+    if second:
+        out.append("## Time with %s\n" % second_name)
+        out.append("The single-threaded families again, built with `%s` (same cases and peers as above).\n"
+                   % machine.get("second_compiler", second_name))
+        out.append(family_tables(second, " (%s)" % second_name))
     out.append("## Memory\n")
     out.append("`benchmarks/memory.cpp`: `iota | map | filter | try_map (~1% Err) | and_then(of(x, x+1))` "
                "consumed by `count` (push), by `next()`, erased, plus `generate` and `using_resource` runs; "
-               "`hand` is the same loop written by hand. The `lines_` cases read a generated CSV file of 1M and "
+               "`hand` is the same loop written by hand. The `err15_` cases run the same pipeline with 15% Err "
+               "items (each with its message on the heap) through `count`, `for_each` with `error_summary(10)`, "
+               "`next()` and a range-for. The `lines_` cases read a generated CSV file of 1M and "
                "10M lines (~16 MB and ~160 MB): `lines_getline` with `std::getline`, `lines_rill_push` with "
                "`count(lines(path) | try_map(parse) | map(sum))`.\n")
     out.append(mem_text)

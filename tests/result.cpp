@@ -7,7 +7,9 @@
 
 #include <sstream>
 #include <string>
+#include <stdexcept>
 #include <type_traits>
+#include <vector>
 
 namespace {
 
@@ -99,12 +101,91 @@ TEST_CASE("err_info prints its provenance, with the stage name when a stage has 
     e.at("try_map", 3);
     CHECK(print(e) == "PARSE: not a number [at try_map #3]");
 
-    e.trace[0].stage = "parse";
+    e.trace.set_stage(0, "parse");
     CHECK(print(e) == "PARSE: not a number [at parse (try_map) #3]");
 
     e.at("and_then", 0);
     CHECK(print(e) == "PARSE: not a number [at parse (try_map) #3, via and_then #0]");
 }
+
+TEST_CASE("err_trace keeps the first frame inline and the later ones, with stage names, in order") {
+    rill::err_trace t;
+    CHECK(t.empty());
+    CHECK(t.begin() == t.end());
+    t.record("try_map", 4);
+    REQUIRE(t.size() == 1);
+    CHECK(t.front() == rill::err_frame{"try_map", "", 4});
+    t.set_stage(0, "parse");
+    CHECK(t[0] == rill::err_frame{"try_map", "parse", 4});
+    t.record("and_then", 9);
+    t.push_back(rill::err_frame{"custom", "mine", 1});
+    REQUIRE(t.size() == 3);
+    CHECK(t[1] == rill::err_frame{"and_then", "", 9});
+    CHECK(t.back() == rill::err_frame{"custom", "mine", 1});
+    t.set_stage(1, "fan-out");
+    CHECK(t.at(1).stage == "fan-out");
+    CHECK_THROWS_AS(t.at(3), std::out_of_range);
+
+    std::vector<rill::err_frame> seen(t.begin(), t.end());
+    CHECK(seen == std::vector<rill::err_frame>{{"try_map", "parse", 4}, {"and_then", "fan-out", 9}, {"custom", "mine", 1}});
+}
+
+TEST_CASE("err_trace::label names the frames that have no stage name, and only those") {
+    rill::err_info e{"E", "m"};
+    e.at("try_map", 0).at("and_then", 1);
+    e.trace.set_stage(1, "outer");
+    e.trace.label("inner");
+    CHECK(e.trace[0].stage == "inner");
+    CHECK(e.trace[1].stage == "outer");
+
+    rill::err_info first_only{"E", "m"};
+    first_only.at("from", 2);
+    first_only.trace.label("source");
+    CHECK(first_only.trace.front() == rill::err_frame{"from", "source", 2});
+    first_only.trace.label("again");
+    CHECK(first_only.trace.front().stage == "source");
+}
+
+TEST_CASE("a frame pushed before any recorded one comes first, and a recorded one follows it") {
+    rill::err_trace t;
+    t.push_back(rill::err_frame{"map", "", 3});
+    t.record("try_map", 5);
+    REQUIRE(t.size() == 2);
+    CHECK(t[0] == rill::err_frame{"map", "", 3});
+    CHECK(t[1] == rill::err_frame{"try_map", "", 5});
+}
+
+TEST_CASE("err_trace copies deeply and a moved-from trace is empty") {
+    rill::err_info e{"E", "m"};
+    e.at("try_map", 1).at("and_then", 2);
+    e.trace.label("stage");
+    rill::err_info copy = e;
+    copy.trace.set_stage(0, "changed");
+    CHECK(e.trace[0].stage == "stage");
+    CHECK(copy.trace[0].stage == "changed");
+    CHECK(copy.trace.size() == 2);
+
+    rill::err_info moved = std::move(e);
+    CHECK(moved.trace.size() == 2);
+    CHECK(moved.trace[1] == rill::err_frame{"and_then", "stage", 2});
+    CHECK(e.trace.empty()); // NOLINT(bugprone-use-after-move): the moved-from state is specified
+
+    rill::err_info assigned{"F", "n"};
+    assigned.at("of", 0);
+    assigned = copy;
+    CHECK(assigned.trace.size() == 2);
+    CHECK(assigned.trace[0].stage == "changed");
+}
+
+// A frame is given by value and const: assigning to a copy's member, which
+// would change nothing, does not compile.
+template <class T>
+concept frame_assignable = requires(T& t) { t[0].stage = "x"; };
+static_assert(!frame_assignable<rill::err_trace>);
+// An operator's name is a string literal: a std::string does not convert.
+static_assert(std::is_constructible_v<rill::op_name, const char (&)[4]>);
+static_assert(!std::is_convertible_v<std::string, rill::op_name>);
+static_assert(sizeof(rill::err_trace) == sizeof(std::vector<rill::err_frame>));
 
 TEST_CASE("result holds move-only and non-default-constructible values or an error") {
     rill::result<rill_test::move_only> m(tl::in_place, 5);

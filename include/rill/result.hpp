@@ -8,6 +8,9 @@
 
 #include <cstddef>
 #include <iosfwd>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,24 +30,175 @@ struct err_frame {
     friend bool operator==(const err_frame&, const err_frame&) = default;
 };
 
+/// The name of an operator as `err_info::at` records it: a string literal. The
+/// first frame of a trace keeps only a pointer to it (no copy, no allocation),
+/// so it must live as long as the program: a `std::string` does not convert.
+class op_name {
+public:
+    /// From a string literal, e.g. `e.at("parse", i)`.
+    template <std::size_t N>
+    consteval op_name(const char (&name)[N]) noexcept : name_(name) {}
+    /// The name, NUL-terminated.
+    constexpr const char* c_str() const noexcept { return name_; }
+
+private:
+    const char* name_;
+};
+
+namespace detail {
+/// What a trace keeps beyond its first frame's operator and index: the first
+/// frame's stage name and the frames after it. Allocated only when needed.
+struct trace_rest {
+    std::string stage0;
+    std::vector<err_frame> more;
+};
+} // namespace detail
+
+/// The provenance of an Err item: its frames, innermost (first recorded) first.
+///
+/// A sequence of `err_frame`s (`size()`, `operator[]`, `front()`, `back()`, a
+/// range-for), given by value (const: a frame is changed through `set_stage`
+/// and `label`, not through a copy). The first frame an operator records with
+/// `err_info::at` is stored inline, as a pointer to its operator's name and an
+/// index: the usual Err item, stamped once, costs no allocation for its
+/// provenance. A stage name (`named`) or a second frame allocates one block.
+/// The size of a `std::vector`: an `err_info` is no larger for it.
+class err_trace {
+public:
+    /// Gives the frames by value (a frame is built from the inline fields).
+    class iterator {
+    public:
+        using value_type = err_frame;
+        using reference = const err_frame;
+        using difference_type = std::ptrdiff_t;
+        using iterator_category = std::input_iterator_tag;
+        using iterator_concept = std::forward_iterator_tag;
+
+        iterator() = default;
+        const err_frame operator*() const { return (*trace_)[i_]; }
+        iterator& operator++() noexcept {
+            ++i_;
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            iterator old = *this;
+            ++i_;
+            return old;
+        }
+        friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
+
+    private:
+        friend class err_trace;
+        iterator(const err_trace* t, std::size_t i) noexcept : trace_(t), i_(i) {}
+        const err_trace* trace_ = nullptr;
+        std::size_t i_ = 0;
+    };
+
+    err_trace() noexcept = default;
+    err_trace(const err_trace& o)
+        : op0_(o.op0_), index0_(o.index0_), rest_(o.rest_ ? std::make_unique<detail::trace_rest>(*o.rest_) : nullptr) {}
+    err_trace(err_trace&& o) noexcept
+        : op0_(std::exchange(o.op0_, nullptr)), index0_(o.index0_), rest_(std::move(o.rest_)) {}
+    err_trace& operator=(const err_trace& o) {
+        if (this != &o) *this = err_trace(o);
+        return *this;
+    }
+    err_trace& operator=(err_trace&& o) noexcept {
+        op0_ = std::exchange(o.op0_, nullptr);
+        index0_ = o.index0_;
+        rest_ = std::move(o.rest_);
+        return *this;
+    }
+    ~err_trace() = default;
+
+    /// The number of frames.
+    std::size_t size() const noexcept { return (op0_ ? 1 : 0) + (rest_ ? rest_->more.size() : 0); }
+    /// Whether no operator recorded a frame.
+    bool empty() const noexcept { return size() == 0; }
+
+    /// Frame `i` (0: the innermost); `i < size()`.
+    const err_frame operator[](std::size_t i) const {
+        if (op0_) {
+            if (i == 0) return err_frame{op0_, rest_ ? rest_->stage0 : std::string(), index0_};
+            --i;
+        }
+        return rest_->more[i];
+    }
+    /// Frame `i`, or `std::out_of_range` past the end.
+    const err_frame at(std::size_t i) const {
+        if (i >= size()) throw std::out_of_range("rill::err_trace::at: no frame " + std::to_string(i));
+        return (*this)[i];
+    }
+    /// The innermost frame; the trace is not empty.
+    const err_frame front() const { return (*this)[0]; }
+    /// The outermost (last recorded) frame; the trace is not empty.
+    const err_frame back() const { return (*this)[size() - 1]; }
+
+    iterator begin() const noexcept { return iterator(this, 0); }
+    iterator end() const noexcept { return iterator(this, size()); }
+
+    /// Records a frame for operator `op` at `index`: inline when it is the first.
+    void record(op_name op, std::size_t index) {
+        if (!op0_ && !rest_) [[likely]] {
+            op0_ = op.c_str();
+            index0_ = index;
+        } else {
+            more().push_back(err_frame{op.c_str(), std::string(), index});
+        }
+    }
+    /// Appends a frame.
+    void push_back(err_frame f) { more().push_back(std::move(f)); }
+    /// Gives frame `i` the stage name `stage`; `i < size()`.
+    void set_stage(std::size_t i, std::string stage) {
+        if (op0_) {
+            if (i == 0) {
+                rest().stage0 = std::move(stage);
+                return;
+            }
+            --i;
+        }
+        rest_->more[i].stage = std::move(stage);
+    }
+    /// Gives every frame without a stage name the name `stage` (what `named` does).
+    void label(std::string_view stage) {
+        if (op0_ && (!rest_ || rest_->stage0.empty())) rest().stage0 = std::string(stage);
+        if (rest_)
+            for (auto& f : rest_->more)
+                if (f.stage.empty()) f.stage = std::string(stage);
+    }
+
+private:
+    detail::trace_rest& rest() {
+        if (!rest_) rest_ = std::make_unique<detail::trace_rest>();
+        return *rest_;
+    }
+    std::vector<err_frame>& more() { return rest().more; }
+
+    const char* op0_ = nullptr; // the first frame's operator (a literal), when `record` made it
+    std::size_t index0_ = 0;
+    std::unique_ptr<detail::trace_rest> rest_;
+};
+
 /// The error carried by an Err item.
 ///
 /// Equality compares `code` and `message` only: `trace` is diagnostic
 /// provenance, so two pipelines that fail the same way compare equal even when
 /// their stages differ (which the laws rely on).
 struct err_info {
-    std::string code;              ///< a short machine-readable category, e.g. "PARSE"
-    std::string message;           ///< what went wrong, for humans
-    std::vector<err_frame> trace{}; ///< provenance, innermost (first recorded) first
+    std::string code;     ///< a short machine-readable category, e.g. "PARSE"
+    std::string message;  ///< what went wrong, for humans
+    err_trace trace{};    ///< provenance, innermost (first recorded) first
 
     /// Compares `code` and `message`; the provenance is not compared.
     friend bool operator==(const err_info& a, const err_info& b) {
         return a.code == b.code && a.message == b.message;
     }
 
-    /// Appends a provenance frame; used by operators on the Err path only.
-    err_info& at(std::string_view op, std::size_t index) & {
-        trace.push_back(err_frame{std::string(op), std::string(), index});
+    /// Appends a provenance frame for operator `op` (a string literal) at the
+    /// item's `index`; used by operators on the Err path only. The first frame
+    /// costs no allocation.
+    err_info& at(op_name op, std::size_t index) & {
+        trace.record(op, index);
         return *this;
     }
 
@@ -58,7 +212,7 @@ struct err_info {
         if (!e.trace.empty()) {
             os << " [at ";
             bool first = true;
-            for (const auto& f : e.trace) {
+            for (const err_frame& f : e.trace) {
                 if (!first) os << ", via ";
                 first = false;
                 if (f.stage.empty()) os << f.op;
@@ -93,7 +247,7 @@ template <class T> struct result_value<tl::expected<T, err_info>> { using type =
 
 /// Records provenance on an Err item (the Ok path never calls this).
 template <class T>
-[[gnu::cold]] void stamp(result<T>& r, std::string_view op, std::size_t index) {
+[[gnu::cold]] void stamp(result<T>& r, op_name op, std::size_t index) {
     r.error().at(op, index);
 }
 } // namespace detail

@@ -227,6 +227,68 @@ TEST_CASE("pulling the million-item pipeline by hand with next() allocates nothi
     CHECK(n == 0);
 }
 
+TEST_CASE("a range-for over the million-item pipeline allocates nothing either") {
+    const auto s = million_pipeline();
+    std::size_t counted = 0;
+    long long sum = 0;
+    const long n = allocations_during([&] {
+        for (const auto& r : s) {
+            ++counted;
+            sum += *r;
+        }
+    });
+    MESSAGE("range-for run allocations: " << n);
+    CHECK(counted == taken);
+    CHECK(sum == expected_sum());
+    CHECK(n == 0);
+}
+
+TEST_CASE("an Err item stamped by try_map allocates what its err() strings need, nothing for its provenance") {
+    // One item in 8 fails, with a message too long for the small-string buffer:
+    // each Err item costs that one allocation and no more, in every consumer.
+    const auto s = rill::iota(0, 80'000) | rill::map([](int x) { return x + 1; }) |
+                   rill::try_map([](int x) -> rill::result<int> {
+                       if (x % 8 == 0) return rill::err("E", "an error whose message is long enough to be on the heap");
+                       return x;
+                   }) |
+                   rill::filter([](int x) { return x % 2 == 1; });
+    const long per_err = allocations_during([] {
+        auto e = rill::err("E", "an error whose message is long enough to be on the heap");
+        (void)e;
+    });
+    REQUIRE(per_err == 1);
+    constexpr long errors = 10'000;
+
+    long seen = 0;
+    std::size_t frames = 0;
+    const long pushed = allocations_during([&] {
+        rill::for_each(s, [](int) {}, [&](rill::err_info&& e) {
+            ++seen;
+            frames += e.trace.size();
+        });
+    });
+    CHECK(seen == errors);
+    CHECK(frames == std::size_t(errors)); // each one stamped once, by try_map
+    CHECK(pushed == errors * per_err);
+
+    seen = 0;
+    const long ranged = allocations_during([&] {
+        for (const auto& r : s)
+            if (!r && r.error().trace.front().op == "try_map") ++seen;
+    });
+    CHECK(seen == errors);
+    CHECK(ranged == errors * per_err);
+
+    seen = 0;
+    const long pulled = allocations_during([&] {
+        auto c = s.open();
+        while (auto r = c.next())
+            if (!*r && r->error().trace.front().index % 8 == 7) ++seen; // item i + 1 fails at position i
+    });
+    CHECK(seen == errors);
+    CHECK(pulled == errors * per_err);
+}
+
 TEST_CASE("and_then over pure allocates nothing: pure holds its item inline") {
     const auto s = rill::iota(0, 100'000) | rill::and_then([](int x) { return rill::pure(x * 2); });
     rill::result<long long> sum = 0;

@@ -257,7 +257,7 @@ item<T> fail(err_info&& e) {
     return item<T>(std::in_place, tl::unexpect, std::move(e));
 }
 template <class T>
-item<T> fail_at(err_info&& e, const char* op, std::size_t index) {
+item<T> fail_at(err_info&& e, op_name op, std::size_t index) {
     e.at(op, index);
     return item<T>(std::in_place, tl::unexpect, std::move(e));
 }

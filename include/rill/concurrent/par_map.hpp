@@ -182,7 +182,7 @@ struct par_map_stage : no_checks {
 
             static std::optional<result<value_type>> timed_out(std::size_t index) {
                 err_info e{"timeout", "par_map: f did not return within opts.timeout"};
-                e.at(Try ? "par_try_map" : "par_map", index);
+                e.at(Try ? op_name("par_try_map") : op_name("par_map"), index);
                 return fail<value_type>(std::move(e));
             }
 

@@ -42,8 +42,7 @@ struct named_stage : no_checks {
     private:
         // Frames recorded since the previous `named` have no stage name yet.
         void label(err_info& e) const {
-            for (auto& f : e.trace)
-                if (f.stage.empty()) f.stage = label_;
+            e.trace.label(label_);
         }
 
         C up_;

@@ -59,7 +59,6 @@ struct try_map_stage : no_checks {
                 std::size_t& home;
                 constexpr bool ok(typename C::value_type&& x) {
                     const std::size_t i = index++;
-                    home = index;
                     auto r = std::invoke(f, std::move(x));
                     if (r.has_value()) [[likely]]
                         return down.ok(std::move(*r));
@@ -67,9 +66,10 @@ struct try_map_stage : no_checks {
                     return down.err(std::move(r.error()));
                 }
                 constexpr bool err(err_info&& e) {
-                    home = ++index;
+                    ++index;
                     return down.err(std::move(e));
                 }
+                constexpr ~adapter() { home = index; }
             } a{sink, f_, index_, index_};
             return detail::drain(up_, a);
         }

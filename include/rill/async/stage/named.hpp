@@ -39,8 +39,7 @@ struct named_stage {
             bool ok(value_type&& x) { return down.ok(std::move(x)); }
             bool err(err_info&& e) {
                 // Frames recorded since the previous `named` have no stage name yet.
-                for (auto& f : e.trace)
-                    if (f.stage.empty()) f.stage = self.label_;
+                e.trace.label(self.label_);
                 return down.err(std::move(e));
             }
         };

@@ -143,7 +143,7 @@ public:
                 } else {
                     writes_.dead.push_back(dead_letter{i, r.error().code, r.error().message});
                     r.error().at("redis.consume", index_);
-                    r.error().trace.back().stage = batch_[i].id;
+                    r.error().trace.set_stage(r.error().trace.size() - 1, batch_[i].id);
                 }
                 ++index_;
                 return std::optional<result<value_type>>(std::in_place, std::move(r));
