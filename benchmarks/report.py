@@ -504,10 +504,13 @@ the numbers are filled in by each run.
 * **Per run**: a templated run allocates nothing; `using_resource` nothing after a
   thread's first run (the resource's stable home is a block recycled per thread),
   `generate` once (closure and frame in one
-  block), `stream<T>` once (the erased run). Per `using_resource` run, over the
-  RAII loop: **{run_push}** pushed, {run_pull} pulled; a bare coroutine per run
-  costs {run_coro}; erasing adds {run_erased} per run.
-* **Per erased stream** (`stream<T>`): one allocation per run, and per item one
+  block), `stream<T>` nothing when its run fits the erased cursor (once when it
+  does not). Per `using_resource` run, over the RAII loop: **{run_push}** pushed,
+  {run_pull} pulled; a bare coroutine per run costs {run_coro}; erasing adds
+  {run_erased} per run (the virtual calls that open, drain and end it).
+* **Per erased stream** (`stream<T>`): no allocation for a run whose state fits
+  `stream<T>::inline_size` (128 bytes: it is built inside the erased cursor,
+  and moves with it), one for a larger run; per item one
   indirect call (pushed: into the consumer's erased sink; pulled: a virtual
   `next()` on top of the pull path): **{erased_push_item}** per item over the
   templated push path, **{erased_item}** over the templated `next()` loop. Against

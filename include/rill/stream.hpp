@@ -1,12 +1,16 @@
 /// \file
 /// `stream<T>`: the type-erased stream. Any replayable rill stream of `result<T>`
-/// converts to it; it costs one allocation per run, and per item one indirect
-/// call (into the consumer's sink when drained, a virtual `next()` when pulled).
+/// converts to it; a run whose cursor fits `stream<T>::inline_size` bytes lives
+/// inside the erased cursor (no allocation), a larger one costs one allocation;
+/// per item one indirect call (into the consumer's sink when drained, a virtual
+/// `next()` when pulled).
 #pragma once
 
 #include <rill/detail/stream_base.hpp>
 
+#include <cstddef>
 #include <memory>
+#include <new>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -30,10 +34,8 @@ class stream : public stream_base<stream<T>> {
         virtual ~run_base() = default;
         virtual std::optional<result<T>> next() = 0;
         virtual bool drain(const erased_sink& k) = 0;
-    };
-    struct description_base {
-        virtual ~description_base() = default;
-        virtual std::unique_ptr<run_base> open() const = 0;
+        // Moves an inline run into `buffer` (another cursor's) and returns it there.
+        virtual run_base* move_to(void* buffer) noexcept = 0;
     };
 
     template <class C>
@@ -48,14 +50,38 @@ class stream : public stream_base<stream<T>> {
             } a{k};
             return detail::drain(cursor, a);
         }
+        run_base* move_to(void* buffer) noexcept override {
+            if constexpr (std::is_nothrow_move_constructible_v<C>) return ::new (buffer) run(std::move(cursor));
+            else return nullptr; // never inline: see `fits_inline`
+        }
         C cursor;
+    };
+
+public:
+    /// The bytes a run's state may take to live inside the erased cursor
+    /// (`sizeof` the pipeline's cursor plus a vtable pointer); a larger run, or
+    /// one whose cursor may throw when moved, is allocated on the heap.
+    static constexpr std::size_t inline_size = 128;
+
+private:
+    template <class C>
+    static constexpr bool fits_inline = sizeof(run<C>) <= inline_size &&
+        alignof(run<C>) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible_v<C>;
+
+    struct description_base {
+        virtual ~description_base() = default;
+        // Starts a run in `buffer` when it fits (returns it, `in_buffer` set), else on the heap.
+        virtual run_base* open(void* buffer, bool& in_buffer) const = 0;
     };
 
     template <class S>
     struct description final : description_base {
         explicit description(S s) : stream(std::move(s)) {}
-        std::unique_ptr<run_base> open() const override {
-            return std::make_unique<run<cursor_t<const S&>>>(stream.open());
+        run_base* open(void* buffer, bool& in_buffer) const override {
+            using C = cursor_t<const S&>;
+            in_buffer = fits_inline<C>;
+            if constexpr (fits_inline<C>) return ::new (buffer) run<C>(stream.open());
+            else return new run<C>(stream.open());
         }
         S stream;
     };
@@ -64,14 +90,27 @@ public:
     /// The type of the items' values (a run gives `result<value_type>` items).
     using value_type = T;
 
-    /// A run of an erased stream.
+    /// A run of an erased stream: its run's state inline when it fits
+    /// `inline_size`, else on the heap.
     class cursor {
     public:
         /// The type of the items' values.
         using value_type = T;
         cursor() = default;
-        /// Starts the run's state; called by `start`.
-        explicit cursor(std::unique_ptr<run_base> r) noexcept : run_(std::move(r)) {}
+        /// Starts a run of `d`; called by `start`.
+        explicit cursor(const description_base& d) { run_ = d.open(&buffer_, inline_); }
+        cursor(cursor&& o) noexcept : inline_(o.inline_) {
+            if (!o.run_) return;
+            if (inline_) {
+                run_ = o.run_->move_to(&buffer_);
+                o.reset();
+            } else {
+                run_ = std::exchange(o.run_, nullptr);
+            }
+        }
+        cursor& operator=(cursor&&) = delete;
+        ~cursor() { reset(); }
+
         /// The next item of the run, or `std::nullopt` at its end.
         std::optional<result<T>> next() { return run_ ? run_->next() : std::nullopt; }
 
@@ -85,7 +124,16 @@ public:
         }
 
     private:
-        std::unique_ptr<run_base> run_;
+        void reset() noexcept {
+            if (!run_) return;
+            if (inline_) run_->~run_base();
+            else delete run_;
+            run_ = nullptr;
+        }
+
+        alignas(std::max_align_t) std::byte buffer_[inline_size];
+        run_base* run_ = nullptr;
+        bool inline_ = false;
     };
 
     /// The stream with no items.
@@ -100,7 +148,7 @@ public:
     /// Opens a run: what `open()` and `begin()` call.
     template <class Self>
     static cursor start(Self&& self) {
-        return self.description_ ? cursor(self.description_->open()) : cursor();
+        return self.description_ ? cursor(*self.description_) : cursor();
     }
 
 private:

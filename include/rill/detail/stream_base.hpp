@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -34,24 +35,22 @@ public:
     using iterator_concept = std::input_iterator_tag;
     using iterator_category = std::input_iterator_tag;
 
-    stream_iterator() = default;
-    explicit stream_iterator(C c) : cursor_(std::move(c)) { detail::pull_into(*cursor_, item_); }
+    explicit stream_iterator(C c) : cursor_(std::move(c)) { detail::pull_into(cursor_, item_); }
     /// Starts the run `make()` opens, building its cursor in place, and pulls
     /// its first item. (Moving a cursor just built costs more than it seems: a
     /// copy of fields written a moment before stalls on store forwarding.)
     template <class Make>
         requires std::is_same_v<std::invoke_result_t<Make&>, C>
-    stream_iterator(std::in_place_t, Make make) {
-        cursor_.emplace(detail::make_in_place<Make>{make});
-        detail::pull_into(*cursor_, item_);
+    stream_iterator(std::in_place_t, Make make) : cursor_(make()) {
+        detail::pull_into(cursor_, item_);
     }
 
     stream_iterator(stream_iterator&&) = default;
     // Cursors need not be assignable: rebuild in place instead.
     stream_iterator& operator=(stream_iterator&& o) noexcept(std::is_nothrow_move_constructible_v<C>) {
         if (this != &o) {
-            cursor_.reset();
-            if (o.cursor_) cursor_.emplace(std::move(*o.cursor_));
+            std::destroy_at(&cursor_);
+            std::construct_at(&cursor_, std::move(o.cursor_));
             item_ = std::move(o.item_);
         }
         return *this;
@@ -61,7 +60,7 @@ public:
     value_type* operator->() const { return &*item_; }
 
     stream_iterator& operator++() {
-        detail::pull_into(*cursor_, item_);
+        detail::pull_into(cursor_, item_);
         return *this;
     }
     void operator++(int) { ++*this; }
@@ -69,7 +68,9 @@ public:
     friend bool operator==(const stream_iterator& it, std::default_sentinel_t) noexcept { return !it.item_; }
 
 private:
-    std::optional<C> cursor_;
+    // The cursor itself, not in a std::optional: g++ keeps a cursor's fields
+    // in registers across a loop's iterations only when it is not inside a union.
+    C cursor_;
     mutable std::optional<value_type> item_;
 };
 
