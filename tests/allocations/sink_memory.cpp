@@ -104,6 +104,32 @@ TEST_CASE("partition with an error_summary holds the values only") {
     CHECK(large < 1024 * 1024);
 }
 
+TEST_CASE("count, next() and a range-for: peak memory flat from 1k to 100k Err items") {
+    auto run = [](int n, int how) {
+        return peak_during([n, how] {
+            std::size_t errors = 0;
+            if (how == 0) {
+                REQUIRE(rill::count(records(n)) == std::size_t(n));
+                errors = std::size_t(n / 2);
+            } else if (how == 1) {
+                auto c = records(n).open();
+                while (auto r = c.next()) errors += r->has_value() ? 0 : 1;
+            } else {
+                for (const auto& r : records(n)) errors += r.has_value() ? 0 : 1;
+            }
+            REQUIRE(errors == std::size_t(n / 2));
+        });
+    };
+    for (int how = 0; how < 3; ++how) {
+        const long small = run(2'000, how);
+        const long large = run(200'000, how);
+        CAPTURE(how);
+        CAPTURE(small);
+        CAPTURE(large);
+        CHECK(large <= small + 1024);
+    }
+}
+
 TEST_CASE("the measure can fail: for_each keeping every error grows with their number") {
     auto run = [](int n) {
         return peak_during([n] { REQUIRE(rill::for_each(records(n), [](int) {}).size() == std::size_t(n / 2)); });

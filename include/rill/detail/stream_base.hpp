@@ -7,7 +7,7 @@
 
 #include <cstddef>
 #include <iterator>
-#include <memory>
+#include <new>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -49,8 +49,8 @@ public:
     // Cursors need not be assignable: rebuild in place instead.
     stream_iterator& operator=(stream_iterator&& o) noexcept(std::is_nothrow_move_constructible_v<C>) {
         if (this != &o) {
-            std::destroy_at(&cursor_);
-            std::construct_at(&cursor_, std::move(o.cursor_));
+            cursor_.~C();
+            ::new (static_cast<void*>(&cursor_)) C(std::move(o.cursor_));
             item_ = std::move(o.item_);
         }
         return *this;
@@ -59,7 +59,7 @@ public:
     reference operator*() const { return *item_; }
     value_type* operator->() const { return &*item_; }
 
-    stream_iterator& operator++() {
+    [[gnu::always_inline]] stream_iterator& operator++() {
         detail::pull_into(cursor_, item_);
         return *this;
     }

@@ -92,7 +92,7 @@ public:
 
         /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
-        bool drain(K& sink) {
+        [[gnu::always_inline]] bool drain(K& sink) {
             for (; it_ != end_; ++index_) {
                 decltype(auto) e = *it_;
                 bool more;

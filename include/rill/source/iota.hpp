@@ -36,7 +36,7 @@ public:
 
         /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             // The position and the bound in locals, which the loop keeps in
             // registers; the position is stored back to `i_` before each item
             // goes out (a store, never a load after a sink's call, which could

@@ -49,7 +49,7 @@ public:
 
         /// Pushes the rest of the run's items into `sink`: the push protocol beside `next()`.
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             while (pos_ < N) {
                 E& e = items_[pos_++];
                 if constexpr (is_result_v<E>) {

@@ -54,12 +54,12 @@ struct and_then_stage : no_checks {
         constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             if (inner_ && !drain_inner(sink)) return false;
             struct outer {
                 cursor& self;
                 K& down;
-                constexpr bool ok(typename C::value_type&& x) {
+                [[gnu::always_inline]] constexpr bool ok(typename C::value_type&& x) {
                     ++self.index_;
                     self.inner_.emplace(opener{self.f_, x});
                     return self.drain_inner(down);
@@ -75,10 +75,10 @@ struct and_then_stage : no_checks {
     private:
         // Drains the inner run in progress; it is released once exhausted.
         template <class K>
-        constexpr bool drain_inner(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain_inner(K& sink) {
             struct inner_sink : forward_errors<K> {
                 std::size_t outer_index;
-                constexpr bool ok(value_type&& x) { return this->down.ok(std::move(x)); }
+                [[gnu::always_inline]] constexpr bool ok(value_type&& x) { return this->down.ok(std::move(x)); }
                 constexpr bool err(err_info&& e) {
                     e.at("and_then", outer_index);
                     return this->down.err(std::move(e));

@@ -39,7 +39,7 @@ struct drop_stage : no_checks {
         }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             for (; skip_ > 0; --skip_)
                 if (!up_.next()) {
                     skip_ = 0;

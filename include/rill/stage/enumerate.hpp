@@ -25,11 +25,11 @@ struct enumerate_stage : no_checks {
         constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             struct adapter {
                 K& down;
                 std::size_t& index;
-                constexpr bool ok(typename C::value_type&& x) { return down.ok(value_type(index++, std::move(x))); }
+                [[gnu::always_inline]] constexpr bool ok(typename C::value_type&& x) { return down.ok(value_type(index++, std::move(x))); }
                 constexpr bool err(err_info&& e) {
                     ++index;
                     return down.err(std::move(e));

@@ -42,10 +42,10 @@ struct filter_stage : no_checks {
         constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             struct adapter : forward_errors<K> {
                 P& p;
-                constexpr bool ok(value_type&& x) {
+                [[gnu::always_inline]] constexpr bool ok(value_type&& x) {
                     return !std::invoke(p, std::as_const(x)) || this->down.ok(std::move(x));
                 }
             } a{{sink}, p_};

@@ -47,10 +47,10 @@ struct map_stage : no_checks {
         constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             struct adapter : forward_errors<K> {
                 F& f;
-                constexpr bool ok(typename C::value_type&& x) {
+                [[gnu::always_inline]] constexpr bool ok(typename C::value_type&& x) {
                     return this->down.ok(value_type(std::invoke(f, std::move(x))));
                 }
             } a{{sink}, f_};

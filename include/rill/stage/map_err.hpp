@@ -35,11 +35,11 @@ struct map_err_stage : no_checks {
         constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             struct adapter {
                 cursor& self;
                 K& down;
-                constexpr bool ok(value_type&& x) {
+                [[gnu::always_inline]] constexpr bool ok(value_type&& x) {
                     ++self.index_;
                     return down.ok(std::move(x));
                 }

@@ -26,11 +26,11 @@ struct named_stage : no_checks {
         constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             struct adapter {
                 cursor& self;
                 K& down;
-                constexpr bool ok(value_type&& x) { return down.ok(std::move(x)); }
+                [[gnu::always_inline]] constexpr bool ok(value_type&& x) { return down.ok(std::move(x)); }
                 constexpr bool err(err_info&& e) {
                     self.label(e);
                     return down.err(std::move(e));

@@ -42,10 +42,10 @@ struct scan_stage : no_checks {
         constexpr std::optional<result<A>> next() { return detail::pull(*this); }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             struct adapter : forward_errors<K> {
                 cursor& self;
-                constexpr bool ok(typename C::value_type&& x) {
+                [[gnu::always_inline]] constexpr bool ok(typename C::value_type&& x) {
                     self.acc_ = std::invoke(self.f_, std::as_const(self.acc_), std::move(x));
                     return this->down.ok(A(self.acc_));
                 }

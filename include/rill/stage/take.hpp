@@ -41,17 +41,17 @@ struct take_stage : no_checks {
         }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             if (!up_) return true;
             struct adapter {
                 K& down;
                 std::size_t& left;
                 bool down_stopped = false;
-                constexpr bool pass(bool more) {
+                [[gnu::always_inline]] constexpr bool pass(bool more) {
                     down_stopped = !more;
                     return --left > 0 && more;
                 }
-                constexpr bool ok(value_type&& x) { return pass(down.ok(std::move(x))); }
+                [[gnu::always_inline]] constexpr bool ok(value_type&& x) { return pass(down.ok(std::move(x))); }
                 constexpr bool err(err_info&& e) { return pass(down.err(std::move(e))); }
             } a{sink, left_};
             const bool ended = detail::drain(*up_, a);

@@ -43,12 +43,12 @@ struct take_while_stage : no_checks {
         }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             if (!up_) return true;
             struct adapter : forward_errors<K> {
                 P& p;
                 bool over = false; // an Ok item failed the predicate
-                constexpr bool ok(value_type&& x) {
+                [[gnu::always_inline]] constexpr bool ok(value_type&& x) {
                     if (!std::invoke(p, std::as_const(x))) {
                         over = true;
                         return false;

@@ -36,10 +36,10 @@ struct tap_stage : no_checks {
         constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             struct adapter : forward_errors<K> {
                 F& f;
-                constexpr bool ok(value_type&& x) {
+                [[gnu::always_inline]] constexpr bool ok(value_type&& x) {
                     std::invoke(f, std::as_const(x));
                     return this->down.ok(std::move(x));
                 }

@@ -47,7 +47,7 @@ struct try_map_stage : no_checks {
         constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
-        constexpr bool drain(K& sink) {
+        [[gnu::always_inline]] constexpr bool drain(K& sink) {
             // The position is counted in the adapter, where the inlined loop
             // keeps it in a register, and only stored to the cursor's `index_`
             // (never read back from it: a sink's calls could alias it), so a
@@ -57,7 +57,7 @@ struct try_map_stage : no_checks {
                 F& f;
                 std::size_t index;
                 std::size_t& home;
-                constexpr bool ok(typename C::value_type&& x) {
+                [[gnu::always_inline]] constexpr bool ok(typename C::value_type&& x) {
                     const std::size_t i = index++;
                     auto r = std::invoke(f, std::move(x));
                     if (r.has_value()) [[likely]]
