@@ -461,6 +461,47 @@ def model(data):
     return m
 
 
+GAPS = """\
+Where a target of issue 13 is missed above, this is what the profiles
+(`perf record` / `perf annotate` of the benchmark binaries) show in the way, and
+what it would take.
+
+* **`next()` and range-for on a sub-nanosecond item** (`pipeline.cheap`,
+  `and_then.of2`/`of8`, `take` with clang). The hand loop spends about 1.5
+  cycles an item. A pulled item leaves the pipeline's loop and enters it again:
+  the source's position, `try_map`'s index and the stages' flags are stored to
+  the cursor and loaded back, and the item's engaged and has-value flags are
+  written and read through memory (store-to-load forwarding, a few cycles a
+  trip). g++ keeps most of it in registers (about 1.1-1.3x on the ~2 ns body of
+  `pipeline.real`); clang 14 keeps less. What it would take: a consumer that
+  hands its loop body to the pipeline instead of pulling (which is what the
+  sinks do: `for_each`, `fold`, `count` run at the hand loop's speed), or
+  compilers that promote a cursor's fields to registers across the calls; a
+  different cursor protocol would not remove the per-item exit that `next()`'s
+  contract implies.
+* **`and_then` pulled** (`of2`, `of8`): the inner run is held in a
+  `std::optional` (a union), whose fields neither compiler keeps in registers,
+  and each pull re-enters the outer drain to reach it. A range-for with clang
+  is worst: the item is built in place in the iterator, which clang cannot prove
+  distinct from the cursor it also holds, so it reloads the cursor after each
+  write.
+* **`stream<T>` on the cheap cases**: one indirect call per item (into the
+  consumer's erased sink, or a virtual `next()`) costs about as much as the
+  whole templated item; erasing per batch would amortise it but pulls items
+  before they are asked for (see the model below).
+* **`generate` against a bare coroutine**: clang elides the bare generator's
+  frame and runs it as a plain loop (the `coroutine` peer at the hand loop's
+  speed); a rill generator's frame outlives the call that starts it (the run is
+  a cursor), so it is always a real coroutine, resumed once per item.
+* **`using_resource` pulled**: per run, the iterator or the cursor is built,
+  the resource acquired into its recycled home, and the inner run opened; four
+  items do not amortise it. `next()`'s figure is about twice push's.
+* **`par_map` against oneTBB with 8 workers on 2 cores**: the extra threads
+  only take turns (see the handoff note in the model); oneTBB never runs more
+  threads than cores.
+"""
+
+
 MODEL = """\
 What a rill pipeline costs, in the terms a user can reason with. The numbers are
 differences of median times measured above (cheap body, this machine), so they
@@ -481,10 +522,14 @@ the numbers are filled in by each run.
   item through it (`detail::pull`): the pipeline above it runs as one loop, as for
   a sink, up to the first item out of the last stage, which is built in place in
   the returned optional (not in a default-constructed `std::optional<result<T>>`:
-  g++ 12 zero-fills all ~100 bytes of one). What remains is leaving and entering
-  that loop once per item: each stage's state and the source's position are
-  stored to the cursor and loaded again. Overhead: **{pull_item}** per item. A
-  range-for pulls the same way into its iterator's item: **{for_item}** per item.
+  g++ 12 zero-fills all ~100 bytes of one). The drains, the per-item adapters,
+  `pull` and the iterator's `++` are `[[gnu::always_inline]]`: left to its cost
+  model, clang 14 stopped inlining one or two stages short of the consumer's loop
+  (two calls per item). What remains is leaving and entering that loop once per
+  item: each stage's state and the source's position are stored to the cursor and
+  loaded again, and the item's flags go through memory. Overhead:
+  **{pull_item}** per item. A range-for pulls the same way into its iterator's
+  item (built in place there): **{for_item}** per item.
 * **Per Err item**: the user's function builds an `err_info` (the hand loop pays
   {error_hand} per error for that); each rill stage an Err item comes out of stamps a
   provenance frame (`err_info::at`). The first frame is stored inline in the
@@ -550,8 +595,10 @@ def main():
 
     mem_text, mem_row = memory_section(args.results)
     ct_text, ct_rows = compile_section(args.results)
-    second_name = (machine.get("second_compiler") or "").split(" version")[0] or "clang++"
-    first_name = (machine.get("compiler") or "g++").split(" (")[0]
+    def short_name(version, default):
+        return "clang++" if "clang" in (version or "") else "g++" if version else default
+    first_name = short_name(machine.get("compiler"), "g++")
+    second_name = short_name(machine.get("second_compiler"), "clang++")
     rows = target_rows(data, second, (first_name, second_name))
     if mem_row:
         rows.append(mem_row)
@@ -633,6 +680,8 @@ def main():
     out.append(mem_text)
     out.append("## Compile time\n")
     out.append(ct_text)
+    out.append("## What stands in the way\n")
+    out.append(GAPS)
     out.append("## Performance model\n")
     out.append(MODEL.format(**model(data)))
     out.append("Next: [12. Scaling out](12-scaling-out.md), several processes sharing one\n"

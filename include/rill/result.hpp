@@ -67,23 +67,27 @@ public:
     /// Gives the frames by value (a frame is built from the inline fields).
     class iterator {
     public:
-        using value_type = err_frame;
-        using reference = const err_frame;
-        using difference_type = std::ptrdiff_t;
-        using iterator_category = std::input_iterator_tag;
-        using iterator_concept = std::forward_iterator_tag;
+        using value_type = err_frame;                       ///< a frame
+        using reference = const err_frame;                  ///< a frame, by value
+        using difference_type = std::ptrdiff_t;             ///< a distance in frames
+        using iterator_category = std::input_iterator_tag;  ///< by value: an input iterator for C++17
+        using iterator_concept = std::forward_iterator_tag; ///< a forward iterator for C++20
 
         iterator() = default;
+        /// The frame here, by value.
         const err_frame operator*() const { return (*trace_)[i_]; }
+        /// Moves to the next frame.
         iterator& operator++() noexcept {
             ++i_;
             return *this;
         }
+        /// Moves to the next frame; returns where it was.
         iterator operator++(int) noexcept {
             iterator old = *this;
             ++i_;
             return old;
         }
+        /// Iterators over one trace are equal at the same frame.
         friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
 
     private:
@@ -94,14 +98,18 @@ public:
     };
 
     err_trace() noexcept = default;
+    /// A deep copy: the copy owns its own frames.
     err_trace(const err_trace& o)
         : op0_(o.op0_), index0_(o.index0_), rest_(o.rest_ ? clone(*o.rest_) : nullptr) {}
+    /// Takes `o`'s frames; `o` is left empty.
     err_trace(err_trace&& o) noexcept
         : op0_(std::exchange(o.op0_, nullptr)), index0_(o.index0_), rest_(std::exchange(o.rest_, nullptr)) {}
+    /// Replaces the frames by a deep copy of `o`'s.
     err_trace& operator=(const err_trace& o) {
         if (this != &o) *this = err_trace(o);
         return *this;
     }
+    /// Replaces the frames by `o`'s; `o` is left empty.
     err_trace& operator=(err_trace&& o) noexcept {
         if (this != &o) {
             if (rest_) [[unlikely]]
@@ -140,7 +148,9 @@ public:
     /// The outermost (last recorded) frame; the trace is not empty.
     const err_frame back() const { return (*this)[size() - 1]; }
 
+    /// The innermost frame's position.
     iterator begin() const noexcept { return iterator(this, 0); }
+    /// Past the outermost frame.
     iterator end() const noexcept { return iterator(this, size()); }
 
     /// Records a frame for operator `op` at `index`: inline when it is the first.

@@ -99,6 +99,7 @@ public:
         cursor() = default;
         /// Starts a run of `d`; called by `start`.
         explicit cursor(const description_base& d) { run_ = d.open(&buffer_, inline_); }
+        /// Takes over `o`'s run: an inline run is moved into this cursor's buffer.
         cursor(cursor&& o) noexcept : inline_(o.inline_) {
             if (!o.run_) return;
             if (inline_) {
