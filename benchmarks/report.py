@@ -466,6 +466,12 @@ Where a target of issue 13 is missed above, this is what the profiles
 (`perf record` / `perf annotate` of the benchmark binaries) show in the way, and
 what it would take.
 
+* **push on the cheap body** (`pipeline.cheap.err0`, about 1.5 cycles an item
+  by hand). The loop is all in registers; what it has beyond the hand loop is
+  `try_map`'s position counter (an add and a register move per item, kept for
+  the Err items' provenance). Where the machine is left a register short (the
+  handler that counts Err items takes one) that is 10-20%; with a ~2 ns body it
+  is lost in the noise (`real.err0`).
 * **`next()` and range-for on a sub-nanosecond item** (`pipeline.cheap`,
   `and_then.of2`/`of8`, `take` with clang). The hand loop spends about 1.5
   cycles an item. A pulled item leaves the pipeline's loop and enters it again:

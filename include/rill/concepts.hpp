@@ -126,6 +126,12 @@ struct first_item {
 /// there: where `pull` takes `next()`'s item from. Not a default-constructed
 /// `std::optional<result<T>>`: g++ 12 zero-fills all of one (about 100 bytes,
 /// a `rep stos`), which cost a cheap pipeline's `next()` 5 ns an item.
+// g++ -O3 cannot tell that `item_` is only read when `full_` says it was built
+// and warns (-Wmaybe-uninitialized) where the run is inlined.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 template <class T>
 class first_slot {
 public:
@@ -174,6 +180,9 @@ template <class C>
         return c.next();
     }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 /// Replaces `item` with the next item of `c` (empty at the end), like
 /// `item = c.next()`. When the cursor can `drain`, its whole pipeline runs in
