@@ -486,11 +486,12 @@ what it would take.
   different cursor protocol would not remove the per-item exit that `next()`'s
   contract implies.
 * **`and_then` pulled** (`of2`, `of8`): the inner run is held in a
-  `std::optional` (a union), whose fields neither compiler keeps in registers,
-  and each pull re-enters the outer drain to reach it. A range-for with clang
-  is worst: the item is built in place in the iterator, which clang cannot prove
-  distinct from the cursor it also holds, so it reloads the cursor after each
-  write.
+  `std::optional` (a union), whose fields g++ keeps in memory, and each pull
+  re-enters the outer drain to reach it. A range-for with clang is worst: clang
+  inlines the whole run into the loop (`-Rpass-missed=inline` reports nothing
+  missed on it) and still keeps the cursor's and the item's state in memory;
+  pulling through a local slot moved into the iterator instead was slower still
+  (16x). Not yet understood further.
 * **`stream<T>` on the cheap cases**: one indirect call per item (into the
   consumer's erased sink, or a virtual `next()`) costs about as much as the
   whole templated item; erasing per batch would amortise it but pulls items

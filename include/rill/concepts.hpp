@@ -122,16 +122,16 @@ struct first_item {
     }
 };
 
-/// A sink that builds the first item it is given in place and stops the run
-/// there: where `pull` takes `next()`'s item from. Not a default-constructed
-/// `std::optional<result<T>>`: g++ 12 zero-fills all of one (about 100 bytes,
-/// a `rep stos`), which cost a cheap pipeline's `next()` 5 ns an item.
-// g++ -O3 cannot tell that `item_` is only read when `full_` says it was built
-// and warns (-Wmaybe-uninitialized) where the run is inlined.
+// g++ -O3 cannot tell that `first_slot::item_` is only read when `full_` says
+// it was built, and warns (-Wmaybe-uninitialized) where a run is inlined.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
+/// A sink that builds the first item it is given in place and stops the run
+/// there: where `pull` takes `next()`'s item from. Not a default-constructed
+/// `std::optional<result<T>>`: g++ 12 zero-fills all of one (about 100 bytes,
+/// a `rep stos`), which cost a cheap pipeline's `next()` 5 ns an item.
 template <class T>
 class first_slot {
 public:

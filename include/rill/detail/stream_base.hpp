@@ -13,16 +13,6 @@
 #include <utility>
 
 namespace rill {
-namespace detail {
-/// Converts to what `make()` returns, made in place where the conversion is
-/// used (guaranteed elision): `optional<C>::emplace(make_in_place{f})` builds
-/// the cursor in the optional, with no move of a freshly made cursor.
-template <class Make>
-struct make_in_place {
-    Make& make;
-    constexpr operator std::invoke_result_t<Make&>() const { return make(); }
-};
-} // namespace detail
 
 /// The iterator of a run: owns the cursor and the current item. Each `begin()`
 /// starts a fresh run and pulls its first item.

@@ -49,9 +49,10 @@ struct try_map_stage : no_checks {
         template <class K>
         [[gnu::always_inline]] constexpr bool drain(K& sink) {
             // The position is counted in the adapter, where the inlined loop
-            // keeps it in a register, and only stored to the cursor's `index_`
-            // (never read back from it: a sink's calls could alias it), so a
-            // resumed or interrupted run sees it.
+            // keeps it in a register, and stored to the cursor's `index_` once,
+            // by the adapter's destructor when the drain ends (returned, stopped
+            // or thrown through), so a resumed run goes on from it. Never read
+            // back during the loop: a sink's calls could alias the cursor.
             struct adapter {
                 K& down;
                 F& f;
