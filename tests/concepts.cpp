@@ -1,5 +1,6 @@
 // Tests of include/rill/concepts.hpp: cursor, any_stream, replayable_stream,
-// stream_of, value_t and cursor_t.
+// stream_of, value_t and cursor_t, and the pull path (next() and a range-for
+// through a pipeline's drain).
 #include <rill/concepts.hpp>
 #include <rill/sink/collect.hpp>
 #include <rill/source/empty.hpp>
@@ -10,6 +11,7 @@
 #include <rill/source/single.hpp>
 #include <rill/stage/filter.hpp>
 #include <rill/stage/map.hpp>
+#include <rill/stage/try_map.hpp>
 #include <rill/stream.hpp>
 
 #include "support/archetypes.hpp"
@@ -20,6 +22,7 @@
 
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -227,4 +230,79 @@ TEST_CASE("a stage over a one-shot stream runs once too") {
     static_assert(!rill::replayable_stream<decltype(s)>);
     CHECK(rill_test::show(s) == "2 4 6");
     CHECK(rill_test::show(s) == "");
+}
+
+// next() and a range-for take their items through the pipeline's drain (a
+// first_slot that holds the Ok value apart from the Err item): every object
+// built on the way is destroyed once, at the end, when the consumer stops
+// early and when a stage throws.
+namespace {
+auto counted_pipeline(std::shared_ptr<long> live) {
+    return rill::iota(0, 6) | rill::map([live](int i) { return rill_test::counted_item(i, live); }) |
+           rill::filter([](const rill_test::counted_item& c) { return c.value != 2; }) |
+           rill::try_map([](rill_test::counted_item&& c) -> rill::result<rill_test::counted_item> {
+               if (c.value == 3) return tl::unexpected(rill::err_info{"odd", "three is not wanted"});
+               return std::move(c);
+           });
+}
+} // namespace
+
+TEST_CASE("next() through a pipeline gives each item once and leaves no object behind") {
+    auto live = std::make_shared<long>(0);
+    {
+        auto c = counted_pipeline(live).open();
+        std::string seen;
+        while (auto r = c.next()) {
+            CHECK(*live == (r->has_value() ? 1 : 0)); // only the item in hand
+            seen += *r ? std::to_string((*r)->value) : (*r).error().code;
+            seen += ' ';
+        }
+        CHECK(seen == "0 1 odd 4 5 ");
+    }
+    CHECK(*live == 0);
+    {
+        auto c = counted_pipeline(live).open();
+        const auto first = c.next(); // stopped early, the run destroyed with its cursor
+        REQUIRE(first);
+        CHECK((*first)->value == 0);
+    }
+    CHECK(*live == 0);
+}
+
+TEST_CASE("a range-for through a pipeline gives each item once and leaves no object behind") {
+    auto live = std::make_shared<long>(0);
+    std::string seen;
+    for (auto&& r : counted_pipeline(live)) {
+        CHECK(*live == (r.has_value() ? 1 : 0)); // only the item in hand
+        seen += r ? std::to_string(r->value) : r.error().code;
+        seen += ' ';
+    }
+    CHECK(seen == "0 1 odd 4 5 ");
+    CHECK(*live == 0);
+    for (auto&& r : counted_pipeline(live)) {
+        if (r && r->value == 1) break;
+    }
+    CHECK(*live == 0);
+}
+
+TEST_CASE("an exception from a stage leaves next() with no object behind, and the item before it intact") {
+    auto live = std::make_shared<long>(0);
+    const auto s = counted_pipeline(live) | rill::map([](rill_test::counted_item&& c) {
+                       if (c.value == 4) throw std::runtime_error("four");
+                       return std::move(c);
+                   });
+    {
+        auto c = s.open();
+        auto a = c.next();
+        auto b = c.next();
+        auto e = c.next();
+        REQUIRE(a);
+        REQUIRE(b);
+        REQUIRE(e);
+        CHECK((*b)->value == 1);
+        CHECK_FALSE(e->has_value());
+        CHECK_THROWS_WITH_AS(c.next(), "four", std::runtime_error);
+        CHECK(*live == 2); // a and b
+    }
+    CHECK(*live == 0);
 }

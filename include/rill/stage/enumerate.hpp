@@ -22,7 +22,7 @@ struct enumerate_stage : no_checks {
 
         constexpr explicit cursor(C up) : up_(std::move(up)) {}
 
-        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
+        [[gnu::always_inline]] std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         [[gnu::always_inline]] constexpr bool drain(K& sink) {

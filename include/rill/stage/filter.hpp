@@ -39,7 +39,7 @@ struct filter_stage : no_checks {
         template <class G>
         constexpr cursor(C up, G&& p) : up_(std::move(up)), p_(std::forward<G>(p)) {}
 
-        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
+        [[gnu::always_inline]] std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         [[gnu::always_inline]] constexpr bool drain(K& sink) {

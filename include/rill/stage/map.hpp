@@ -44,7 +44,7 @@ struct map_stage : no_checks {
         template <class G>
         constexpr cursor(C up, G&& f) : up_(std::move(up)), f_(std::forward<G>(f)) {}
 
-        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
+        [[gnu::always_inline]] std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         [[gnu::always_inline]] constexpr bool drain(K& sink) {

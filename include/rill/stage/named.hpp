@@ -23,7 +23,7 @@ struct named_stage : no_checks {
 
         constexpr cursor(C up, std::string label) : up_(std::move(up)), label_(std::move(label)) {}
 
-        constexpr std::optional<result<value_type>> next() { return detail::pull(*this); }
+        [[gnu::always_inline]] std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         [[gnu::always_inline]] constexpr bool drain(K& sink) {

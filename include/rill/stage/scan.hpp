@@ -39,7 +39,7 @@ struct scan_stage : no_checks {
         template <class B, class G>
         constexpr cursor(C up, B&& init, G&& f) : up_(std::move(up)), acc_(std::forward<B>(init)), f_(std::forward<G>(f)) {}
 
-        constexpr std::optional<result<A>> next() { return detail::pull(*this); }
+        [[gnu::always_inline]] std::optional<result<A>> next() { return detail::pull(*this); }
 
         template <class K>
         [[gnu::always_inline]] constexpr bool drain(K& sink) {

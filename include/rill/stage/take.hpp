@@ -31,14 +31,9 @@ struct take_stage : no_checks {
             if (left_ == 0) up_.reset();
         }
 
-        constexpr std::optional<result<value_type>> next() {
-            if (!up_) return std::nullopt;
-            auto r = up_->next();
-            // Upstream is released as soon as the n-th item is out, not when the
-            // whole run ends: a resource above `take` is held no longer than needed.
-            if (!r || --left_ == 0) up_.reset();
-            return r;
-        }
+        // Through `drain`, as the per-item stages do: upstream gives exactly the
+        // items `next()` would pull, and the n-th releases it (see `drain`).
+        [[gnu::always_inline]] std::optional<result<value_type>> next() { return detail::pull(*this); }
 
         template <class K>
         [[gnu::always_inline]] constexpr bool drain(K& sink) {
@@ -55,6 +50,8 @@ struct take_stage : no_checks {
                 constexpr bool err(err_info&& e) { return pass(down.err(std::move(e))); }
             } a{sink, left_};
             const bool ended = detail::drain(*up_, a);
+            // Upstream is released as soon as the n-th item is out, not when the
+            // whole run ends: a resource above `take` is held no longer than needed.
             if (ended || left_ == 0) up_.reset();
             return !a.down_stopped && (ended || left_ == 0);
         }
