@@ -463,35 +463,50 @@ def model(data):
 
 GAPS = """\
 Where a target of issue 13 is missed above, this is what the profiles
-(`perf record` / `perf annotate` of the benchmark binaries) show in the way, and
-what it would take.
+(`perf record` / `perf annotate` of the benchmark binaries, and the compilers'
+output for the same loops) show in the way, and what it would take.
 
-* **push on the cheap body** (`pipeline.cheap.err0`, about 1.5 cycles an item
-  by hand). The loop is all in registers; what it has beyond the hand loop is
-  `try_map`'s position counter (an add and a register move per item, kept for
-  the Err items' provenance). Where the machine is left a register short (the
-  handler that counts Err items takes one) that is 10-20%; with a ~2 ns body it
-  is lost in the noise (`real.err0`).
-* **`next()` and range-for on a sub-nanosecond item** (`pipeline.cheap`,
-  `and_then.of2`/`of8`, `take` with clang). The hand loop spends about 1.5
-  cycles an item. A pulled item leaves the pipeline's loop and enters it again:
-  the source's position, `try_map`'s index and the stages' flags are stored to
-  the cursor and loaded back, and the item's engaged and has-value flags are
-  written and read through memory (store-to-load forwarding, a few cycles a
-  trip). g++ keeps most of it in registers (about 1.1-1.3x on the ~2 ns body of
-  `pipeline.real`); clang 14 keeps less. What it would take: a consumer that
-  hands its loop body to the pipeline instead of pulling (which is what the
-  sinks do: `for_each`, `fold`, `count` run at the hand loop's speed), or
-  compilers that promote a cursor's fields to registers across the calls; a
-  different cursor protocol would not remove the per-item exit that `next()`'s
-  contract implies.
-* **`and_then` pulled** (`of2`, `of8`): the inner run is held in a
-  `std::optional` (a union), whose fields g++ keeps in memory, and each pull
-  re-enters the outer drain to reach it. A range-for with clang is worst: clang
-  inlines the whole run into the loop (`-Rpass-missed=inline` reports nothing
-  missed on it) and still keeps the cursor's and the item's state in memory;
-  pulling through a local slot moved into the iterator instead was slower still
-  (16x). Not yet understood further.
+* **range-for** (`pipeline.cheap`, `using_resource`, and with clang `take` and
+  `and_then`: about 9x the hand loop over `and_then(pure)`, where `next()` is at
+  1.0x). A range-for's iterator holds the cursor
+  and the current item in one object, and the item's `err_info` holds strings
+  that keep their own addresses (libstdc++'s short-string buffer: its
+  destructor compares the string's pointer with the buffer's address). A
+  compiler keeps every field of such an object in memory: LLVM's SROA gives up
+  on the whole iterator, and GCC does not scalarize an object whose address is
+  taken. So the source's position, the stages' counters and the item's flags
+  are stored and loaded back every item, a dependency carried from one item to
+  the next through memory: clang's range-for over `and_then(pure)` runs 1.75 ns
+  an item, its `next()` 0.19 ns (its item is a new object each time, apart from
+  the cursor). Tried and measured: the same loop with the cursor and the item
+  in two separate objects, 0.79 ns; the iterator's item in a heap block
+  recycled per thread, so that the cursor stays in registers: clang's
+  `and_then.pure1` 1.5 -> 0.8 ns, but the item's fields then go through
+  memory for both compilers (g++ on the same case 0.37 -> 0.73 ns, clang on
+  `pipeline.cheap` 1.5x -> 1.9x): not kept. What it would take: C++'s range-for
+  gives the iterator no other place for the item (`end()` is called after
+  `begin()` pulls the first one), so either an item type without members that
+  point into themselves (libc++'s `std::string` has none) or compilers that
+  split such an object. Meanwhile a sink (`for_each`, `fold`, `count`) or a
+  `next()` loop is the fast way to consume.
+* **`next()` on the cheap body with g++** (`pipeline.cheap`, about 1.5 cycles an
+  item by hand; clang is at 1.0x). The pipeline's loop, the cursor's fields and
+  the Ok value are in registers. What is left is the `std::optional<result<T>>`
+  that `next()` returns: the consumer's variable holds an `err_info` too, so it
+  is in memory, and its has-value flag is stored on the Ok path and loaded
+  again right after, where the Ok and the Err paths join: g++ does not forward
+  the stored constant across the join (clang does). A store and a load of the
+  value and of the flag per item: 1.25x. With a ~2 ns body it is 1.07x.
+* **`take` and `and_then` pulled, with clang**: clang vectorizes the hand loop
+  (SSE2, several items an iteration: `take`'s hand loop 0.26 ns an item). The
+  pulled loop is all in registers (nine instructions an item for `take`, no
+  memory access) but scalar: its exit test is a flag carried from one iteration
+  to the next through a `cmov`. The ratio is the vector width, not the pull
+  protocol (g++ vectorizes neither: `take` pulled at 1.0x there).
+* **`and_then` pulled, `of2` / `of8`**: each outer item builds its inner run (the
+  values of `of` in an array inside the cursor's `std::optional`) and each pull
+  reads one value back from it; pushed, the compiler sees through the array and
+  unrolls it. That is the stores and loads the pushed loop does not have.
 * **`stream<T>` on the cheap cases**: one indirect call per item (into the
   consumer's erased sink, or a virtual `next()`) costs about as much as the
   whole templated item; erasing per batch would amortise it but pulls items
@@ -500,12 +515,26 @@ what it would take.
   frame and runs it as a plain loop (the `coroutine` peer at the hand loop's
   speed); a rill generator's frame outlives the call that starts it (the run is
   a cursor), so it is always a real coroutine, resumed once per item.
-* **`using_resource` pulled**: per run, the iterator or the cursor is built,
-  the resource acquired into its recycled home, and the inner run opened; four
-  items do not amortise it. `next()`'s figure is about twice push's.
-* **`par_map` against oneTBB with 8 workers on 2 cores**: the extra threads
-  only take turns (see the handoff note in the model); oneTBB never runs more
-  threads than cores.
+* **`using_resource` pulled** (runs of four items): per run the cursor is built,
+  the resource acquired into its recycled home and the inner run opened in a
+  `std::optional`, whose position then lives in memory (stored and loaded per
+  item), and the end of each run is a mispredicted branch: about 3 ns a run
+  over push's 2. Taking `next()` through the drain, as the per-item stages do,
+  moved the figures both ways (g++ `runs` 3.6x -> 2.8x, `opaque` 2.2x -> 3.2x:
+  the release path and its exception handler in the loop), so `next()` stays
+  as it is. What it would take: runs long enough to amortise the per-run work,
+  or a sink.
+* **`par_map` against oneTBB with 8 workers on 2 cores** (`perf stat` of the
+  10 µs case, ordered): oneTBB runs at most as many threads as cores whatever
+  the arena's size (it warns that its workers are limited to 1), so its 8-worker
+  run is a 2-thread run: 1.88 CPUs busy, 36k context switches over the
+  benchmark. rill starts the 8 threads it was asked for (start and join: 0.28
+  ms of a ~14 ms run) and they take turns on 2 cores: 1.70 CPUs busy, 303k
+  context switches (the consumer sleeps and wakes for its items, idle threads
+  yield before they sleep). What it would take: threads kept across runs and
+  no more running jobs than cores for a CPU-bound `f`; but more workers than
+  cores is what `workers` is for when `f` blocks (I/O), where capping at the
+  core count would serialise the waits.
 """
 
 
@@ -527,16 +556,21 @@ the numbers are filled in by each run.
   above it pull (see `pure` below).
 * **Per item, pull with `next()`**: a stage with a `drain` takes its `next()`
   item through it (`detail::pull`): the pipeline above it runs as one loop, as for
-  a sink, up to the first item out of the last stage, which is built in place in
-  the returned optional (not in a default-constructed `std::optional<result<T>>`:
-  g++ 12 zero-fills all ~100 bytes of one). The drains, the per-item adapters,
-  `pull` and the iterator's `++` are `[[gnu::always_inline]]`: left to its cost
-  model, clang 14 stopped inlining one or two stages short of the consumer's loop
-  (two calls per item). What remains is leaving and entering that loop once per
-  item: each stage's state and the source's position are stored to the cursor and
-  loaded again, and the item's flags go through memory. Overhead:
-  **{pull_item}** per item. A range-for pulls the same way into its iterator's
-  item (built in place there): **{for_item}** per item.
+  a sink, up to the first item out of the last stage. That item lands in a
+  `first_slot`: the Ok value in a local object of its own, an Err item in
+  another, moved into the returned optional afterwards. (In one `result<T>`
+  the Ok value would stay in memory: an `err_info`'s strings keep their own
+  addresses, and a compiler keeps every field of such an object in memory. Nor
+  in a default-constructed `std::optional<result<T>>`: g++ 12 zero-fills all
+  ~100 bytes of one.) The drains, the per-item adapters, both paths of the
+  slot, `pull`, the stages' `next()` and the iterator's `++` are
+  `[[gnu::always_inline]]`: left to its cost model, clang 14 stopped one or two
+  stages short of the consumer's loop, or kept `next()` out of it (2.5x the
+  hand loop instead of 1.0x). What remains is the returned optional, written
+  and read through memory. Overhead: **{pull_item}** per item. A range-for
+  pulls the same way and moves the item into its iterator, which holds the
+  cursor too, so the cursor's fields go through memory as well (see "What
+  stands in the way"): **{for_item}** per item.
 * **Per Err item**: the user's function builds an `err_info` (the hand loop pays
   {error_hand} per error for that); each rill stage an Err item comes out of stamps a
   provenance frame (`err_info::at`). The first frame is stored inline in the
