@@ -17,6 +17,7 @@
 #include "support/archetypes.hpp"
 #include "support/events.hpp"
 #include "support/items.hpp"
+#include "support/stage.hpp"
 
 #include <doctest/doctest.h>
 
@@ -219,4 +220,19 @@ TEST_CASE("a stream<T> outlives the pipeline it was made from") {
     auto first = c.next();
     REQUIRE(first);
     CHECK(**first == "alpha!");
+}
+
+TEST_CASE("take(n) pulls at most n items through a stream<T>, above it and below it") {
+    using namespace rill_test;
+    for (via how : every_way) {
+        CAPTURE(how);
+        auto pulls = counter();
+        const rill::stream<int> erased(count_pulls(rill::iota(0), pulls));
+        CHECK(show_via(how, erased | rill::take(3)) == "0 1 2");
+        CHECK(*pulls == 3);
+        *pulls = 0;
+        const rill::stream<int> erased_take(count_pulls(rill::iota(0), pulls) | rill::take(2));
+        CHECK(show_via(how, erased_take) == "0 1");
+        CHECK(*pulls == 2);
+    }
 }
